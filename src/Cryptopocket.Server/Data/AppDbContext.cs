@@ -1,0 +1,83 @@
+using System.Text;
+using Cryptopocket.Server.Features.Customers;
+using Cryptopocket.Server.Features.Integrations;
+using Cryptopocket.Server.Features.Kyc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Cryptopocket.Server.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+{
+    public DbSet<Integration> Integrations => Set<Integration>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<KycDocument> KycDocuments => Set<KycDocument>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        modelBuilder.Entity<DataProtectionKey>().Property(k => k.FriendlyName).HasMaxLength(200);
+        ApplySnakeCaseNames(modelBuilder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC. SQLite hands DateTime back as Unspecified; say what it is.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    /// <summary>snake_case tables, columns, keys and indexes: what an operator expects to type in psql.</summary>
+    private static void ApplySnakeCaseNames(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            entity.SetTableName(ToSnakeCase(entity.ClrType.Name) + "s");
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName($"pk_{entity.GetTableName()}");
+            }
+            foreach (var foreignKey in entity.GetForeignKeys())
+            {
+                var columns = string.Join("_", foreignKey.Properties.Select(p => p.GetColumnName()));
+                foreignKey.SetConstraintName($"fk_{entity.GetTableName()}_{columns}");
+            }
+            foreach (var index in entity.GetIndexes())
+            {
+                var columns = string.Join("_", index.Properties.Select(p => p.GetColumnName()));
+                index.SetDatabaseName($"ix_{entity.GetTableName()}_{columns}");
+            }
+        }
+    }
+
+    internal static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])))
+                {
+                    builder.Append('_');
+                }
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using Cryptopocket.Contracts;
+using Cryptopocket.Server.Data;
+using Cryptopocket.Server.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cryptopocket.Server.Features.Integrations;
+
+public sealed class AuthOptions
+{
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Authentication attempts allowed per client address per window.</summary>
+    public int AuthenticatePermitLimit { get; set; } = 30;
+
+    public TimeSpan AuthenticateWindow { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The integration an <c>auth</c> token stands for, as endpoints need it.</summary>
+public sealed record CallingIntegration(int Id, string Name, string AllowedPaymentMethods, decimal PartnerFeePercent)
+{
+    public bool Allows(string paymentType) =>
+        AllowedPaymentMethods.Split(',', StringSplitOptions.TrimEntries).Contains(paymentType, StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class ApiTokenService(AppDbContext db, TimeProvider clock, IOptions<AuthOptions> options)
+{
+    /// <summary>Exchanges credentials for a token; null for anything wrong, so callers cannot tell which part was.</summary>
+    public async Task<AuthenticateData?> IssueAsync(string apiKey, string apiSecret, IPAddress? remote, CancellationToken cancellationToken)
+    {
+        var integration = await db.Integrations.AsNoTracking().SingleOrDefaultAsync(i => i.ApiKey == apiKey, cancellationToken);
+        // Hash even when the key is unknown so the answer takes the same time either way.
+        var presented = Secrets.Sha256Hex(apiSecret);
+        if (integration is null || !Secrets.FixedTimeEqualsHex(presented, integration.SecretHash)
+            || integration.Disabled || !IpAllowlist.Allows(integration.AllowedIps, remote))
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = Secrets.Token();
+        var lifetime = options.Value.TokenLifetime;
+        db.ApiTokens.Add(new ApiToken
+        {
+            IntegrationId = integration.Id,
+            TokenHash = Secrets.Sha256Hex(token),
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await db.ApiTokens.Where(t => t.IntegrationId == integration.Id && t.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        return new AuthenticateData(token, new DateTimeOffset(now + lifetime), (int)lifetime.TotalSeconds);
+    }
+
+    public async Task<CallingIntegration?> ValidateAsync(string token, IPAddress? remote, CancellationToken cancellationToken)
+    {
+        if (token.Length is < 20 or > 100)
+        {
+            return null;
+        }
+        var hash = Secrets.Sha256Hex(token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = await (
+                from t in db.ApiTokens.AsNoTracking()
+                join i in db.Integrations.AsNoTracking() on t.IntegrationId equals i.Id
+                where t.TokenHash == hash && t.ExpiresAt > now && !i.Disabled
+                select new { i.Id, i.Name, i.AllowedPaymentMethods, i.PartnerFeePercent, i.AllowedIps })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null || !IpAllowlist.Allows(found.AllowedIps, remote))
+        {
+            return null;
+        }
+        return new CallingIntegration(found.Id, found.Name, found.AllowedPaymentMethods, found.PartnerFeePercent);
+    }
+}
+
+/// <summary>Puts the calling integration on the request, or answers <c>authorization_incorrect</c> (HTTP 200, as documented).</summary>
+public sealed class RequireIntegrationFilter(ApiTokenService tokens) : IEndpointFilter
+{
+    private const string ItemKey = "cryptopocket.integration";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var token = http.Request.Headers["auth"].ToString().Trim();
+        var integration = token.Length == 0
+            ? null
+            : await tokens.ValidateAsync(token, http.Connection.RemoteIpAddress, http.RequestAborted);
+        if (integration is null)
+        {
+            return ApiResults.Unauthorized();
+        }
+        http.Items[ItemKey] = integration;
+        return await next(context);
+    }
+
+    public static CallingIntegration Get(HttpContext http) =>
+        http.Items[ItemKey] as CallingIntegration
+        ?? throw new InvalidOperationException("The endpoint is not behind RequireIntegrationFilter.");
+}
+

@@ -1,0 +1,3 @@
+using Cryptopocket.Server.Cli;
+
+return await CommandLine.Build().Parse(args).InvokeAsync();
