@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Cryptopocket.Contracts;
+
+namespace Cryptopocket.Client;
+
+/// <summary>
+/// Client of the Cryptopocket partner API. It authenticates lazily, caches the token, renews it
+/// <see cref="CryptopocketClientOptions.RefreshBeforeExpiry"/> before it expires, and when a call is answered
+/// <c>authorization_incorrect</c> (a revoked token) authenticates again and retries that call once.
+/// Every error answer is thrown as a <see cref="CryptopocketException"/>. Safe for concurrent use.
+/// </summary>
+public sealed class CryptopocketClient : IDisposable
+{
+    private const string AuthHeader = "auth";
+
+    private readonly HttpClient _http;
+    private readonly CryptopocketClientOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly TokenCache _tokens;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="http">
+    /// The HTTP client to send with; its <see cref="HttpClient.BaseAddress"/> is the server root, ending with a slash
+    /// (e.g. <c>https://api.example.com/</c>). The caller keeps ownership of it.
+    /// </param>
+    /// <param name="options">The integration's credentials and the token policy.</param>
+    /// <param name="clock">The clock that decides when a token is due for renewal; the system clock by default.</param>
+    public CryptopocketClient(HttpClient http, CryptopocketClientOptions options, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiKey, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiSecret, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RefreshBeforeExpiry, TimeSpan.Zero, nameof(options));
+        _http = http;
+        _options = options;
+        _clock = clock ?? TimeProvider.System;
+        _tokens = new TokenCache(RequestTokenAsync, options.RefreshBeforeExpiry, _clock);
+    }
+
+    /// <summary>
+    /// Authenticates now (<c>POST api/authenticate</c>) and caches the token for the calls that follow. Other calls
+    /// authenticate by themselves when needed; this is for checking credentials up front.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new token.</returns>
+    /// <exception cref="CryptopocketException">The credentials are refused (<c>authorization_incorrect</c>), or any other error answer.</exception>
+    public Task<AccessToken> AuthenticateAsync(CancellationToken cancellationToken = default) =>
+        _tokens.RefreshAsync(cancellationToken);
+
+    /// <summary>Lists the coins and chains on offer (<c>GET api/available-assets</c>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One entry per coin and chain.</returns>
+    /// <exception cref="CryptopocketException">The server answered with an error.</exception>
+    public Task<IReadOnlyList<Asset>> GetAvailableAssetsAsync(CancellationToken cancellationToken = default) =>
+        SendAuthorizedAsync<OkResponse<IReadOnlyList<AvailableAsset>>, IReadOnlyList<Asset>>(
+            () => new HttpRequestMessage(HttpMethod.Get, "api/available-assets"), WireConversions.ToAssets, cancellationToken);
+
+    /// <summary>Reads the reference price of one unit of a coin (<c>GET api/token-price</c>).</summary>
+    /// <param name="symbol">The coin's symbol, e.g. <c>USDT</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The price.</returns>
+    /// <exception cref="CryptopocketException">The server answered with an error, e.g. <c>coin_not_supported</c>.</exception>
+    public Task<Price> GetTokenPriceAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        var path = "api/token-price" + Query(("symbol", symbol));
+        return SendAuthorizedAsync<OkResponse<TokenPrice>, Price>(
+            () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToPrice, cancellationToken);
+    }
+
+    /// <summary>Lists the payment methods, their fees and whether this integration may use each (<c>GET api/payment-methods</c>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Every payment method.</returns>
+    /// <exception cref="CryptopocketException">The server answered with an error.</exception>
+    public Task<IReadOnlyList<PaymentMethodInfo>> GetPaymentMethodsAsync(CancellationToken cancellationToken = default) =>
+        SendAuthorizedAsync<OkResponse<IReadOnlyList<PaymentMethod>>, IReadOnlyList<PaymentMethodInfo>>(
+            () => new HttpRequestMessage(HttpMethod.Get, "api/payment-methods"), WireConversions.ToPaymentMethods, cancellationToken);
+
+    /// <summary>Quotes what a fiat amount buys of a coin, net of fees (<c>GET api/quote</c>).</summary>
+    /// <param name="options">The amount, coin, chain and payment method.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The quote, valid until <see cref="QuoteResult.ExpiresAt"/>.</returns>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <c>min_purchase</c>, <c>limit_exceded</c> or <c>method_not_allowed</c>.
+    /// </exception>
+    public Task<QuoteResult> GetQuoteAsync(QuoteOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Symbol, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.PaymentType, nameof(options));
+        var path = "api/quote" + Query(
+            ("amount", options.Amount.ToString(CultureInfo.InvariantCulture)),
+            ("symbol", options.Symbol),
+            ("chain", options.Chain),
+            ("payment_type", options.PaymentType));
+        return SendAuthorizedAsync<OkResponse<Quote>, QuoteResult>(
+            () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToQuote, cancellationToken);
+    }
+
+    /// <summary>Registers an individual customer (<c>POST api/registerUser</c>).</summary>
+    /// <param name="request">The customer's details.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The registered customer, with the URL of the hosted KYC form.</returns>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <c>user_already_exists</c>, or <see cref="CryptopocketException.ValidationFailed"/>
+    /// with the offending fields in <see cref="CryptopocketException.ValidationErrors"/>.
+    /// </exception>
+    public Task<RegisteredUser> RegisterUserAsync(RegisterUserRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, TypeInfo<RegisterUserRequest>());
+        return SendAuthorizedAsync<OkResponse<RegisteredUser>, RegisteredUser>(
+            () => JsonPost("api/registerUser", body), WireConversions.ToRegisteredUser, cancellationToken);
+    }
+
+    /// <summary>Reads a customer's KYC status (<c>GET api/kyc/check</c>).</summary>
+    /// <param name="userId">The customer's id, as returned by <see cref="RegisterUserAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The KYC status and, until it is valid, the form to send the customer to.</returns>
+    /// <exception cref="CryptopocketException">The server answered with an error, e.g. <c>user_not_found</c>.</exception>
+    public Task<KycResult> CheckKycAsync(long userId, CancellationToken cancellationToken = default)
+    {
+        var path = "api/kyc/check" + Query(("user_id", userId.ToString(CultureInfo.InvariantCulture)));
+        return SendAuthorizedAsync<KycCheckResponse, KycResult>(
+            () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToKycResult, cancellationToken);
+    }
+
+    /// <summary>Releases the token lock. The <see cref="HttpClient"/> passed in is not disposed.</summary>
+    public void Dispose() => _tokens.Dispose();
+
+    private async Task<AccessToken> RequestTokenAsync(CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new AuthenticateRequest(_options.ApiKey, _options.ApiSecret), TypeInfo<AuthenticateRequest>());
+        var requestedAt = _clock.GetUtcNow();
+        return await SendAsync<OkResponse<AuthenticateData>, AccessToken>(
+            JsonPost("api/authenticate", body), token: null, answer => WireConversions.ToAccessToken(answer, requestedAt), cancellationToken);
+    }
+
+    private async Task<TResult> SendAuthorizedAsync<TWire, TResult>(
+        Func<HttpRequestMessage> createRequest, Func<TWire, TResult> convert, CancellationToken cancellationToken)
+        where TWire : class
+    {
+        var token = await _tokens.GetAsync(cancellationToken);
+        try
+        {
+            return await SendAsync(createRequest(), token, convert, cancellationToken);
+        }
+        catch (CryptopocketException rejected) when (rejected.ErrorCode == ErrorCodes.AuthorizationIncorrect)
+        {
+            // Revoked by a secret rotation or expired early: one new token and one retry, never a loop.
+            var renewed = await _tokens.RenewAsync(token, cancellationToken);
+            return await SendAsync(createRequest(), renewed, convert, cancellationToken);
+        }
+    }
+
+    private async Task<TResult> SendAsync<TWire, TResult>(
+        HttpRequestMessage request, AccessToken? token, Func<TWire, TResult> convert, CancellationToken cancellationToken)
+        where TWire : class
+    {
+        using (request)
+        {
+            request.Headers.Accept.ParseAdd("application/json");
+            if (token is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", token.Token);
+            }
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            return await ResponseReader.ReadAsync(response, convert, cancellationToken);
+        }
+    }
+
+    private static HttpRequestMessage JsonPost(string path, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
+        return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+    }
+
+    private static string Query(params ReadOnlySpan<(string Name, string? Value)> parameters)
+    {
+        var query = new StringBuilder();
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            query.Append(query.Length == 0 ? '?' : '&')
+                .Append(Uri.EscapeDataString(name))
+                .Append('=')
+                .Append(Uri.EscapeDataString(value));
+        }
+        return query.ToString();
+    }
+
+    private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)CryptopocketJson.Options.GetTypeInfo(typeof(T));
+}
