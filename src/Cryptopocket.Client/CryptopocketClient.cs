@@ -168,7 +168,7 @@ public sealed class CryptopocketClient : IDisposable
             request.Headers.Accept.ParseAdd("application/json");
             if (token is not null)
             {
-                request.Headers.TryAddWithoutValidation("Authorization", token.Token);
+                request.Headers.TryAddWithoutValidation(AuthHeader, token.Token);
             }
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             return await ResponseReader.ReadAsync(response, convert, cancellationToken);

@@ -16,7 +16,7 @@ public static class SchemaDescription
             await connection.OpenAsync();
         }
         var lines = provider == DatabaseProvider.Sqlite ? await SqliteAsync(connection) : await PostgresAsync(connection);
-        return lines.Where(l => !l.Contains("__EFMigrationsHistory", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        return lines.Where(l => !l.Contains("__EFMigrations", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
     }
 
     private static async Task<List<string>> SqliteAsync(DbConnection connection)

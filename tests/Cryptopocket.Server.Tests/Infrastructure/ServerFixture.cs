@@ -6,7 +6,9 @@ using Cryptopocket.Server.Hosting;
 using Cryptopocket.Server.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cryptopocket.Server.Tests.Infrastructure;
 
@@ -42,7 +44,7 @@ public class ServerFixture : IAsyncLifetime
         _app = ServerApp.Build(Options, Overrides);
         await DatabaseSetup.MigrateAsync(_app.Services, CancellationToken.None);
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
     }
 
