@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -16,6 +17,7 @@ namespace Cryptopocket.Client;
 public sealed class CryptopocketClient : IDisposable
 {
     private const string AuthHeader = "auth";
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private readonly HttpClient _http;
     private readonly CryptopocketClientOptions _options;
@@ -130,6 +132,129 @@ public sealed class CryptopocketClient : IDisposable
             () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToKycResult, cancellationToken);
     }
 
+    /// <summary>
+    /// Creates a purchase paid by card, PSD2 or SEPA transfer and delivered to the given wallet
+    /// (<c>POST api/createPayment</c>). The call is sent with an <c>Idempotency-Key</c>, the one of
+    /// <paramref name="options"/> or one generated for this call, and the retry after a re-authentication sends the same
+    /// key, so the call never creates two purchases.
+    /// </summary>
+    /// <param name="request">The customer, amount, coin, chain, wallet and payment method.</param>
+    /// <param name="options">The idempotency key to send, if the caller has one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The purchase, with <see cref="PaymentCreated.PaymentUrl"/> for card and PSD2 or <see cref="PaymentCreated.Transfer"/>
+    /// for a transfer.
+    /// </returns>
+    /// <exception cref="ArgumentException"><see cref="RequestOptions.IdempotencyKey"/> is not 1 to 255 printable ASCII characters.</exception>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <c>require_kyc</c> (the KYC form URL in <see cref="CryptopocketException.Data"/>),
+    /// <c>min_purchase</c>, <c>limit_exceded</c>, <c>fail_mandatory_field</c> or <c>idempotency_key_reused</c>.
+    /// </exception>
+    public Task<PaymentCreated> CreatePaymentAsync(
+        CreatePaymentRequest request, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = IdempotencyKey(options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, TypeInfo<CreatePaymentRequest>());
+        return SendAuthorizedAsync<SuccessResponse<JsonElement>, PaymentCreated>(
+            () => JsonPost("api/createPayment", body, key), WireConversions.ToPaymentCreated, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a purchase the customer completes on the hosted gateway, in EUR only (<c>POST api/createGuidedPayment</c>).
+    /// Idempotent as <see cref="CreatePaymentAsync"/> is.
+    /// </summary>
+    /// <param name="request">The customer, amount, coin and chain.</param>
+    /// <param name="options">The idempotency key to send, if the caller has one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The purchase and the gateway page to send the customer to.</returns>
+    /// <exception cref="ArgumentException"><see cref="RequestOptions.IdempotencyKey"/> is not 1 to 255 printable ASCII characters.</exception>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <c>require_kyc</c>, <c>min_purchase</c>, <c>limit_exceded</c> or
+    /// <c>idempotency_key_reused</c>.
+    /// </exception>
+    public Task<GuidedPaymentResult> CreateGuidedPaymentAsync(
+        CreateGuidedPaymentRequest request, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = IdempotencyKey(options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, TypeInfo<CreateGuidedPaymentRequest>());
+        return SendAuthorizedAsync<SuccessResponse<GuidedPaymentCreated>, GuidedPaymentResult>(
+            () => JsonPost("api/createGuidedPayment", body, key), WireConversions.ToGuidedPaymentResult, cancellationToken);
+    }
+
+    /// <summary>Reads a purchase (<c>GET api/payment/{id}</c>).</summary>
+    /// <param name="paymentId">The purchase's id, as returned when it was created.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The purchase.</returns>
+    /// <exception cref="CryptopocketException">The server answered with an error, e.g. <c>payment_not_found</c>.</exception>
+    public Task<PaymentInfo> GetPaymentAsync(string paymentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(paymentId);
+        if (paymentId is "." or "..")
+        {
+            // Escaping leaves dots alone, and a dot segment would move the request to another path.
+            throw new ArgumentException("A payment id cannot be a dot segment.", nameof(paymentId));
+        }
+        var path = "api/payment/" + Uri.EscapeDataString(paymentId);
+        return SendAuthorizedAsync<OkResponse<PaymentDetail>, PaymentInfo>(
+            () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToPaymentInfo, cancellationToken);
+    }
+
+    /// <summary>Lists one page of the integration's purchases, newest first (<c>GET api/payments</c>).</summary>
+    /// <param name="options">The filters and the page; the first page of every purchase when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page, with the pagination the server reported.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PaymentListOptions.Status"/> is <see cref="PaymentStatus.Unknown"/>.</exception>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <see cref="CryptopocketException.ValidationFailed"/> for a page size over 100.
+    /// </exception>
+    public Task<PaymentPage> ListPaymentsAsync(PaymentListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PaymentListOptions();
+        var path = "api/payments" + Query(
+            ("status", options.Status is { } status ? WireConversions.ToWire(status) : null),
+            ("external_id", options.ExternalId),
+            ("user_id", options.UserId?.ToString(CultureInfo.InvariantCulture)),
+            ("from", Timestamp(options.From)),
+            ("to", Timestamp(options.To)),
+            ("page", options.Page?.ToString(CultureInfo.InvariantCulture)),
+            ("per_page", options.PerPage?.ToString(CultureInfo.InvariantCulture)));
+        return SendAuthorizedAsync<PageResponse<PaymentDetail>, PaymentPage>(
+            () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToPaymentPage, cancellationToken);
+    }
+
+    /// <summary>
+    /// Walks every page of <see cref="ListPaymentsAsync"/> from <see cref="PaymentListOptions.Page"/> (or the first) to
+    /// the last, reading each page only when the previous one is consumed. The list is newest first, so a purchase
+    /// created while walking can push one already read onto the next page, where it is read again.
+    /// </summary>
+    /// <param name="options">The filters, the page size and the page to start at.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <returns>Every matching purchase, newest first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PaymentListOptions.Status"/> is <see cref="PaymentStatus.Unknown"/>.</exception>
+    /// <exception cref="CryptopocketException">The server answered a page with an error.</exception>
+    public async IAsyncEnumerable<PaymentInfo> ListAllPaymentsAsync(
+        PaymentListOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        options ??= new PaymentListOptions();
+        var page = options.Page ?? 1;
+        while (true)
+        {
+            var result = await ListPaymentsAsync(options with { Page = page }, cancellationToken);
+            foreach (var payment in result.Payments)
+            {
+                yield return payment;
+            }
+            // Counted from the page asked for, not the one reported, so that the walk always moves forward.
+            if (result.Payments.Count == 0 || page >= result.LastPage)
+            {
+                yield break;
+            }
+            page++;
+        }
+    }
+
     /// <summary>Releases the token lock. The <see cref="HttpClient"/> passed in is not disposed.</summary>
     public void Dispose() => _tokens.Dispose();
 
@@ -175,12 +300,38 @@ public sealed class CryptopocketClient : IDisposable
         }
     }
 
-    private static HttpRequestMessage JsonPost(string path, byte[] body)
+    private static HttpRequestMessage JsonPost(string path, byte[] body, string? idempotencyKey = null)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
-        return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
+        }
+        return request;
     }
+
+    /// <summary>
+    /// The caller's key, or a new one for this logical call: taken once, before the first attempt, so that the retry
+    /// after a re-authentication repeats it and the server answers the retry from the first attempt if that one ran.
+    /// </summary>
+    private static string IdempotencyKey(RequestOptions? options)
+    {
+        var key = options?.IdempotencyKey;
+        if (key is null)
+        {
+            return Guid.NewGuid().ToString("N");
+        }
+        if (key.Length is 0 or > 255 || key.Any(c => c < '!' || c > '~'))
+        {
+            throw new ArgumentException("An idempotency key is 1 to 255 printable ASCII characters, without spaces.", nameof(options));
+        }
+        return key;
+    }
+
+    private static string? Timestamp(DateTimeOffset? value) =>
+        value?.UtcDateTime.ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture);
 
     private static string Query(params ReadOnlySpan<(string Name, string? Value)> parameters)
     {

@@ -44,7 +44,8 @@ internal static class ResponseReader
             {
                 throw BusinessError(root, status);
             }
-            if (!response.IsSuccessStatusCode || (envelope != Envelope.Ok && envelope != Envelope.Success))
+            // "sucess" is the documented misspelling of the transfer purchase's answer (wire reference §5.3).
+            if (!response.IsSuccessStatusCode || envelope is not (Envelope.Ok or Envelope.Success or PaymentMessages.TransferSuccessStatus))
             {
                 throw Unexpected(status, $"The server answered HTTP {status} without a success or error envelope.");
             }
@@ -99,6 +100,7 @@ internal static class ResponseReader
     private static CryptopocketException Unexpected(int status, string message, Exception? innerException = null) =>
         new(CryptopocketException.UnexpectedResponse, status, message, innerException: innerException);
 
-    private static T? Deserialize<T>(JsonElement element) =>
+    /// <summary>Reads <paramref name="element"/> with the wire's JSON rules.</summary>
+    public static T? Deserialize<T>(JsonElement element) =>
         element.Deserialize((JsonTypeInfo<T>)CryptopocketJson.Options.GetTypeInfo(typeof(T)));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Cryptopocket.Contracts;
 
 namespace Cryptopocket.Client;
@@ -30,6 +31,42 @@ internal static class WireConversions
             throw new FormatException($"The answer's '{field}' is not a decimal string.", exception);
         }
     }
+
+    public static long Long(string? value, string field)
+    {
+        if (value is null)
+        {
+            throw new FormatException($"The answer has no '{field}'.");
+        }
+        return long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new FormatException($"The answer's '{field}' is not a whole number string.");
+    }
+
+    /// <summary>Cents as currency units; the product keeps two decimals, so 15050 is 150.50.</summary>
+    public static decimal FromCents(long cents) => cents * 0.01m;
+
+    public static PaymentStatus PaymentStatus(string? value) => value?.ToLowerInvariant() switch
+    {
+        "started" => Client.PaymentStatus.Started,
+        "pending_bank" => Client.PaymentStatus.PendingBank,
+        "payment_received" => Client.PaymentStatus.PaymentReceived,
+        "coins_sent" => Client.PaymentStatus.CoinsSent,
+        "payment_rejected" => Client.PaymentStatus.PaymentRejected,
+        "expired" => Client.PaymentStatus.Expired,
+        _ => Client.PaymentStatus.Unknown,
+    };
+
+    public static string ToWire(PaymentStatus status) => status switch
+    {
+        Client.PaymentStatus.Started => "started",
+        Client.PaymentStatus.PendingBank => "pending_bank",
+        Client.PaymentStatus.PaymentReceived => "payment_received",
+        Client.PaymentStatus.CoinsSent => "coins_sent",
+        Client.PaymentStatus.PaymentRejected => "payment_rejected",
+        Client.PaymentStatus.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Only a known payment status can be sent."),
+    };
 
     public static KycStatus KycStatus(string? value) => value?.ToUpperInvariant() switch
     {
@@ -115,5 +152,76 @@ internal static class WireConversions
     {
         var data = Required(answer.Data, "data");
         return new KycResult(data.UserId, KycStatus(data.KycStatus ?? answer.KycStatus), data.KycFormUrl, data.Reason, data.UpdatedAt);
+    }
+
+    /// <summary>
+    /// The two success shapes of <c>POST api/createPayment</c>: <c>url_payment</c> for card and PSD2, the bank
+    /// details for a transfer (whose envelope says <c>sucess</c>). The shape, not the envelope's spelling, decides.
+    /// </summary>
+    public static PaymentCreated ToPaymentCreated(SuccessResponse<JsonElement> answer)
+    {
+        var data = answer.Data;
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("The answer's 'data' is not an object.");
+        }
+        if (data.TryGetProperty("iban", out _))
+        {
+            var transfer = Required(ResponseReader.Deserialize<TransferPaymentCreated>(data), "data");
+            if (transfer.Concept <= 0)
+            {
+                throw new FormatException("The answer's 'data.concept' is missing or not positive.");
+            }
+            return new PaymentCreated(
+                Required(transfer.PaymentId, "data.payment_id"),
+                PaymentUrl: null,
+                new BankTransferInstructions(
+                    Required(transfer.Iban, "data.iban"),
+                    Required(transfer.Bic, "data.bic"),
+                    transfer.Concept,
+                    Required(transfer.DestinationName, "data.destination_name")));
+        }
+        var card = Required(ResponseReader.Deserialize<CardPaymentCreated>(data), "data");
+        return new PaymentCreated(Required(card.PaymentId, "data.payment_id"), Required(card.UrlPayment, "data.url_payment"), Transfer: null);
+    }
+
+    public static GuidedPaymentResult ToGuidedPaymentResult(SuccessResponse<GuidedPaymentCreated> answer)
+    {
+        var data = Required(answer.Data, "data");
+        var gatewayUrl = Required(data.GatewayUrl, "data.gateway_url");
+        return Uri.TryCreate(gatewayUrl, UriKind.Absolute, out var url)
+            ? new GuidedPaymentResult(Required(data.PaymentId, "data.payment_id"), url, data.ExternalId)
+            : throw new FormatException("The answer's 'data.gateway_url' is not an absolute URL.");
+    }
+
+    public static PaymentInfo ToPaymentInfo(OkResponse<PaymentDetail> answer) => ToPaymentInfo(Required(answer.Data, "data"));
+
+    public static PaymentInfo ToPaymentInfo(PaymentDetail payment) => new(
+        Required(payment.Id, "id"),
+        payment.ExternalId,
+        Long(payment.UserId, "user_id"),
+        PaymentStatus(payment.Status),
+        FromCents(payment.FiatAmount),
+        Required(payment.FiatSymbol, "fiat_symbol"),
+        Required(payment.CoinSymbol, "coin_symbol"),
+        payment.CoinAmount,
+        payment.CreatedAt,
+        payment.Holder,
+        payment.Txid,
+        Required(payment.PaymentType, "payment_type"),
+        Required(payment.CoinChain, "coin_chain"),
+        payment.Wallet,
+        payment.FailureReason,
+        payment.UpdatedAt);
+
+    public static PaymentPage ToPaymentPage(PageResponse<PaymentDetail> answer)
+    {
+        var pagination = Required(answer.Pagination, "pagination");
+        return new PaymentPage(
+            Required(answer.Data, "data").Select(ToPaymentInfo).ToList(),
+            pagination.CurrentPage,
+            pagination.PerPage,
+            pagination.Total,
+            pagination.LastPage);
     }
 }

@@ -16,4 +16,12 @@ namespace Cryptopocket.Contracts;
 [JsonSerializable(typeof(OkResponse<TokenPrice>))]
 [JsonSerializable(typeof(OkResponse<IReadOnlyList<PaymentMethod>>))]
 [JsonSerializable(typeof(OkResponse<Quote>))]
+[JsonSerializable(typeof(CreatePaymentRequest))]
+[JsonSerializable(typeof(CreateGuidedPaymentRequest))]
+[JsonSerializable(typeof(SuccessResponse<CardPaymentCreated>))]
+[JsonSerializable(typeof(SuccessResponse<TransferPaymentCreated>))]
+[JsonSerializable(typeof(SuccessResponse<GuidedPaymentCreated>))]
+[JsonSerializable(typeof(SuccessResponse<System.Text.Json.JsonElement>))]
+[JsonSerializable(typeof(OkResponse<PaymentDetail>))]
+[JsonSerializable(typeof(PageResponse<PaymentDetail>))]
 public sealed partial class CryptopocketJsonContext : JsonSerializerContext;

@@ -18,6 +18,8 @@ public static class CommandLine
         root.Subcommands.Add(MigrateCommand.Build());
         root.Subcommands.Add(IntegrationsCommands.Build());
         root.Subcommands.Add(CustomersCommands.Build());
+        root.Subcommands.Add(PaymentsCommands.Build());
+        root.Subcommands.Add(BankCommands.Build());
         return root;
     }
 

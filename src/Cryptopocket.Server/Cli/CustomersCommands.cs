@@ -10,7 +10,30 @@ public static class CustomersCommands
     {
         var customers = new Command("customers", "Operator actions on customers.");
         customers.Subcommands.Add(Kyc());
+        customers.Subcommands.Add(Flag("ban", "Bans a customer: new purchases answer user_banned.", (c, _) => c.Banned = true));
+        customers.Subcommands.Add(Flag("unban", "Lifts a ban.", (c, _) => c.Banned = false));
+        customers.Subcommands.Add(Flag("reinforced-kyc", "Records that the customer completed enhanced verification (purchases above the threshold allowed).", (c, _) => c.ReinforcedKyc = true));
         return customers;
+    }
+
+    private static Command Flag(string verb, string description, Action<Customer, bool> apply)
+    {
+        var userId = new Option<long>("--user-id") { Description = "The customer's id (user_id).", Required = true };
+        var json = GlobalOptions.Json();
+        var command = new Command(verb, description) { userId, json };
+        command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(async () =>
+        {
+            await using var context = await OperatorContext.OpenAsync(GlobalOptions.Read(parse), cancellationToken);
+            var customer = await context.Services.CreateScope().ServiceProvider.GetRequiredService<CustomerKycService>()
+                .UpdateAsync(parse.GetValue(userId), c => apply(c, true), cancellationToken);
+            if (parse.GetValue(json))
+            {
+                OperatorContext.WriteJson(new { user_id = customer.Id, banned = customer.Banned, reinforced_kyc = customer.ReinforcedKyc });
+                return;
+            }
+            Console.WriteLine($"Customer {customer.Id}: banned={customer.Banned}, reinforced_kyc={customer.ReinforcedKyc}.");
+        }));
+        return command;
     }
 
     private static Command Kyc()

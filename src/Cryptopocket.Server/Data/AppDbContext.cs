@@ -1,7 +1,12 @@
 using System.Text;
 using Cryptopocket.Server.Features.Customers;
 using Cryptopocket.Server.Features.Integrations;
+using Cryptopocket.Server.Features.Banking;
+using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Kyc;
+using Cryptopocket.Server.Features.Ledger;
+using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Infrastructure.Idempotency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -14,6 +19,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<KycDocument> KycDocuments => Set<KycDocument>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<BankTransaction> BankTransactions => Set<BankTransaction>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -33,7 +43,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
-            entity.SetTableName(ToSnakeCase(entity.ClrType.Name) + "s");
+            entity.SetTableName(Plural(ToSnakeCase(entity.ClrType.Name)));
             foreach (var property in entity.GetProperties())
             {
                 property.SetColumnName(ToSnakeCase(property.Name));
@@ -54,6 +64,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             }
         }
     }
+
+    private static string Plural(string name) =>
+        name.EndsWith('y') && !"aeiou".Contains(name[^2], StringComparison.Ordinal) ? name[..^1] + "ies" : name + "s";
 
     internal static string ToSnakeCase(string name)
     {

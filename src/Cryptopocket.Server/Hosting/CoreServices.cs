@@ -3,6 +3,7 @@ using Cryptopocket.Server.Features.Catalogue;
 using Cryptopocket.Server.Features.Customers;
 using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Kyc;
+using Cryptopocket.Server.Features.Payments;
 using Cryptopocket.Server.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -38,6 +39,7 @@ public static class CoreServices
         services.AddCustomers();
         services.AddKyc(configuration);
         services.AddCatalogue(configuration);
+        services.AddPayments(configuration);
         return services;
     }
 

@@ -2,7 +2,9 @@ using Cryptopocket.Contracts;
 using Cryptopocket.Server.Features.Catalogue;
 using Cryptopocket.Server.Features.Customers;
 using Cryptopocket.Server.Features.Integrations;
+using Cryptopocket.Server.Features.Gateway;
 using Cryptopocket.Server.Features.Kyc;
+using Cryptopocket.Server.Features.Payments;
 using Cryptopocket.Server.Infrastructure;
 
 namespace Cryptopocket.Server.Hosting;
@@ -48,7 +50,9 @@ public static class ServerApp
         var authenticated = api.MapGroup("").AddEndpointFilter<RequireIntegrationFilter>();
         authenticated.MapCustomers();
         authenticated.MapCatalogue();
+        authenticated.MapPayments();
         app.MapKycPages();
+        app.MapGatewayPages();
 
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");

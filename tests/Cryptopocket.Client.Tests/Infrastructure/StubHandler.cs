@@ -5,7 +5,8 @@ using System.Text;
 namespace Cryptopocket.Client.Tests.Infrastructure;
 
 /// <summary>What the client sent, captured before the request is disposed.</summary>
-public sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Auth, bool HasAuthorization, string? ContentType, string? Body)
+public sealed record RecordedRequest(
+    HttpMethod Method, Uri Uri, string? Auth, bool HasAuthorization, string? ContentType, string? Body, string? IdempotencyKey = null)
 {
     public string Path => Uri.AbsolutePath;
 }
@@ -24,7 +25,8 @@ public sealed class StubHandler(Func<RecordedRequest, Task<HttpResponseMessage>>
             request.Headers.TryGetValues("auth", out var auth) ? string.Join(",", auth) : null,
             request.Headers.Authorization is not null,
             request.Content?.Headers.ContentType?.ToString(),
-            body);
+            body,
+            request.Headers.TryGetValues("Idempotency-Key", out var keys) ? string.Join(",", keys) : null);
         Requests.Enqueue(recorded);
         return await respond(recorded);
     }

@@ -30,6 +30,9 @@ public sealed class Customer
     public string? CallbackUrl { get; set; }
     public bool Banned { get; set; }
 
+    /// <summary>Enhanced verification done: purchases above the reinforced-KYC threshold are allowed.</summary>
+    public bool ReinforcedKyc { get; set; }
+
     public string KycStatus { get; private set; } = KycStatuses.Unused;
     public string? KycReason { get; private set; }
 

@@ -129,6 +129,7 @@ public static class KycPages
             {
                 customer.DecideKyc(approved, decision.Reason, now);
             }
+            CustomerKycService.RecordStatusChange(db, customer, now);
             await db.SaveChangesAsync(http.RequestAborted);
             await transaction.CommitAsync(http.RequestAborted);
         }

@@ -5,7 +5,7 @@ public sealed record KycTexts(
     string Lang, string Title, string Intro, string YourData, string NameLabel, string DocumentLabel, string DobLabel,
     string CountryLabel, string FrontLabel, string BackLabel, string SelfieLabel, string FileHint, string Confirm, string Submit,
     string ProcessingTitle, string ProcessingBody, string ValidTitle, string ValidBody, string FailTitle, string FailBody,
-    string Continue, string Required, string TooLarge, string BadType, string MustConfirm, string Expired, string OtherLanguage,
+    string Continue, string Required, string TooLarge, string BadType, string MustConfirm, string Expired,
     string OtherLanguageCode)
 {
     public static KycTexts For(string? lang) => lang == "es" ? Spanish : English;
@@ -24,7 +24,7 @@ public sealed record KycTexts(
         "Identity verified", "You can continue with your purchase.",
         "We could not verify your identity", "Contact your provider's support team for help.",
         "Continue", "This file is required.", "The file is larger than 5 MB.", "The file must be a JPEG, PNG or PDF image.",
-        "Please confirm your details.", "This verification link is no longer valid.", "Español", "es");
+        "Please confirm your details.", "This verification link is no longer valid.", "es");
 
     public static readonly KycTexts Spanish = new(
         "es", "Verificación de identidad", "Para comprar y vender cripto necesitamos verificar tu identidad. Son dos minutos.",
@@ -35,5 +35,5 @@ public sealed record KycTexts(
         "Identidad verificada", "Ya puedes continuar con tu compra.",
         "No hemos podido verificar tu identidad", "Contacta con el soporte de tu proveedor.",
         "Continuar", "Este archivo es obligatorio.", "El archivo supera 5 MB.", "El archivo debe ser una imagen JPEG, PNG o un PDF.",
-        "Confirma tus datos, por favor.", "Este enlace de verificación ya no es válido.", "English", "en");
+        "Confirma tus datos, por favor.", "Este enlace de verificación ya no es válido.", "en");
 }

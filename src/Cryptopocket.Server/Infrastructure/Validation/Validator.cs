@@ -164,6 +164,27 @@ public sealed class Validator(RequestFields fields)
         return uri;
     }
 
+    /// <summary>An ISO 8601 date (<c>2026-11-01</c>, read as midnight UTC) or date-time with an offset or <c>Z</c>.</summary>
+    public DateTime? Timestamp(string field, bool required)
+    {
+        var text = Text(field, required, 40);
+        if (text is null)
+        {
+            return null;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment)
+            && (text.EndsWith('Z') || text.Contains('+', StringComparison.Ordinal) || text.LastIndexOf('-') > 9))
+        {
+            return moment.UtcDateTime;
+        }
+        AddError(field, $"The {Attribute(field)} field must be an ISO 8601 date or date-time with a time zone.");
+        return null;
+    }
+
     public IResult ToResult()
     {
         var errors = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);

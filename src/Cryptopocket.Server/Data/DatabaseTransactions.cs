@@ -1,0 +1,28 @@
+using Cryptopocket.Server.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Cryptopocket.Server.Data;
+
+public static class DatabaseTransactions
+{
+    /// <summary>
+    /// Starts a transaction, or joins the caller's (the idempotency filter wraps handlers that open their own).
+    /// On SQLite, Microsoft.Data.Sqlite begins IMMEDIATE transactions, which take the write lock up front: writers
+    /// are serialised, so a read-check-write inside one cannot race another.
+    /// </summary>
+    public static async Task<IDbContextTransaction?> BeginOrJoinAsync(this AppDbContext db, CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+
+    /// <summary>
+    /// Serialises writers that check a customer-wide rule (a quarterly limit) before inserting: on PostgreSQL a row
+    /// lock on the customer; on SQLite the IMMEDIATE transaction already holds the database's write lock.
+    /// </summary>
+    public static async Task LockCustomerAsync(this AppDbContext db, long customerId, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM customers WHERE id = {customerId} FOR UPDATE", cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Cryptopocket.Server.Data;
+using Cryptopocket.Server.Features.Integrations;
+using Cryptopocket.Server.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cryptopocket.Server.Features.Events;
+
+/// <summary>Event types sent to integrations. The first four are the documented webhook types (wire reference §8.3).</summary>
+public static class EventTypes
+{
+    public const string PayIn = "PAY_IN";
+    public const string CoinsSent = "COINS_SENT";
+    public const string CryptoReceived = "CRYPTO_RECEIVED";
+    public const string TransferRampoffFinished = "TRANSFER_RAMPOFF_FINISHED";
+    public const string PaymentFailed = "PAYMENT_FAILED";
+    public const string KycStatusChanged = "KYC_STATUS_CHANGED";
+}
+
+/// <summary>
+/// Something that happened, written in the same transaction as the state change that caused it (the outbox), so
+/// an event is never sent for a change that rolled back nor lost for one that committed.
+/// </summary>
+public sealed class OutboxEvent
+{
+    /// <summary>Insertion order, which is the delivery order per integration.</summary>
+    public long Sequence { get; init; }
+
+    public required string Id { get; init; }
+    public int IntegrationId { get; init; }
+    public required string Type { get; init; }
+    public required string ResourceId { get; init; }
+
+    /// <summary>The resource in the shape of its GET endpoint, as JSON.</summary>
+    public required string Payload { get; init; }
+
+    public DateTime OccurredAt { get; init; }
+}
+
+internal sealed class OutboxEventConfiguration : IEntityTypeConfiguration<OutboxEvent>
+{
+    public void Configure(EntityTypeBuilder<OutboxEvent> builder)
+    {
+        builder.HasKey(e => e.Sequence);
+        builder.Property(e => e.Id).HasMaxLength(40).IsRequired();
+        builder.HasIndex(e => e.Id).IsUnique();
+        builder.HasOne<Integration>().WithMany().HasForeignKey(e => e.IntegrationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => new { e.IntegrationId, e.Sequence });
+        builder.Property(e => e.Type).HasMaxLength(40);
+        builder.Property(e => e.ResourceId).HasMaxLength(40);
+    }
+}
+
+public static class Outbox
+{
+    public static OutboxEvent Add(AppDbContext db, int integrationId, string type, string resourceId, string payload, DateTime now)
+    {
+        var outboxEvent = new OutboxEvent
+        {
+            Id = "evt_" + Secrets.PublicId(),
+            IntegrationId = integrationId,
+            Type = type,
+            ResourceId = resourceId,
+            Payload = payload,
+            OccurredAt = now,
+        };
+        db.OutboxEvents.Add(outboxEvent);
+        return outboxEvent;
+    }
+}

@@ -1,0 +1,62 @@
+using Cryptopocket.Server.Data;
+using Cryptopocket.Server.Features.Events;
+using Cryptopocket.Server.Features.Ledger;
+
+namespace Cryptopocket.Server.Features.Payments;
+
+/// <summary>
+/// The money-moving transitions of a purchase. Each one saves the status, its ledger posting and its event in one
+/// transaction; the purchase's version makes a concurrent second attempt fail instead of paying twice.
+/// </summary>
+public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
+{
+    public async Task RecordPaymentReceivedAsync(Payment payment, string? holderJson, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        payment.MarkPaymentReceived(holderJson, now);
+        var net = (payment.FiatAmountCents - payment.TotalFeeCents) / 100m;
+        new LedgerPosting($"payment:{payment.Id}:received", payment.Id, now)
+            .Debit(LedgerAccounts.FiatReceivable(payment.PaymentType), payment.FiatSymbol, payment.FiatAmount)
+            .Credit(LedgerAccounts.ProcessingFeeRevenue, payment.FiatSymbol, payment.ProcessingFeeCents / 100m)
+            .Credit(LedgerAccounts.NetworkFeeRevenue, payment.FiatSymbol, payment.NetworkFeeCents / 100m)
+            .Credit(LedgerAccounts.PartnerFeePayable(payment.IntegrationId), payment.FiatSymbol, payment.PartnerFeeCents / 100m)
+            .Credit(LedgerAccounts.Trading, payment.FiatSymbol, net)
+            .Debit(LedgerAccounts.Trading, payment.CoinSymbol, payment.CoinAmount)
+            .Credit(LedgerAccounts.CryptoOwedToCustomers, payment.CoinSymbol, payment.CoinAmount)
+            .AddTo(db);
+        Outbox.Add(db, payment.IntegrationId, EventTypes.PayIn, payment.Id, payment.ToEventPayload(), now);
+        await SaveAsync(cancellationToken);
+    }
+
+    public async Task RejectAsync(Payment payment, string reason, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        payment.Reject(reason, now);
+        Outbox.Add(db, payment.IntegrationId, EventTypes.PaymentFailed, payment.Id, payment.ToEventPayload(), now);
+        await SaveAsync(cancellationToken);
+    }
+
+    public async Task ExpireAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        payment.Expire(now);
+        Outbox.Add(db, payment.IntegrationId, EventTypes.PaymentFailed, payment.Id, payment.ToEventPayload(), now);
+        await SaveAsync(cancellationToken);
+    }
+
+    public async Task MarkPendingBankAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        payment.MarkPendingBank(clock.GetUtcNow().UtcDateTime);
+        await SaveAsync(cancellationToken);
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+}

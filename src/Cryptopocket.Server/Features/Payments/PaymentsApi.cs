@@ -1,0 +1,155 @@
+using Cryptopocket.Contracts;
+using Cryptopocket.Server.Data;
+using Cryptopocket.Server.Features.Customers;
+using Cryptopocket.Server.Features.Integrations;
+using Cryptopocket.Server.Infrastructure;
+using Cryptopocket.Server.Infrastructure.Idempotency;
+using Cryptopocket.Server.Infrastructure.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cryptopocket.Server.Features.Payments;
+
+public static class PaymentsApi
+{
+    public const string PaymentNotFound = "payment_not_found";
+
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
+        services.AddScoped<PurchaseCreation>();
+        services.AddScoped<PaymentLifecycle>();
+        services.AddScoped<Banking.BankReconciliation>();
+        services.AddScoped<Gateway.GatewayContext>();
+        services.AddScoped<IdempotencyFilter>();
+        services.AddHostedService<PaymentExpiryJob>();
+        return services;
+    }
+
+    public static RouteGroupBuilder MapPayments(this RouteGroupBuilder api)
+    {
+        api.MapPost("/createPayment", CreatePaymentAsync).AddEndpointFilter<IdempotencyFilter>()
+            .WithName("CreatePayment").WithSummary("Creates a purchase paid by card, PSD2 or SEPA transfer, delivered to the given wallet.");
+        api.MapPost("/createGuidedPayment", CreateGuidedPaymentAsync).AddEndpointFilter<IdempotencyFilter>()
+            .WithName("CreateGuidedPayment").WithSummary("Creates a purchase the customer completes on the hosted gateway (EUR only).");
+        api.MapGet("/payment/{paymentId}", GetPaymentAsync)
+            .WithName("GetPayment").WithSummary("A purchase's status and details; fiat_amount in cents, txid once coins are sent.");
+        api.MapGet("/payments", ListPaymentsAsync)
+            .WithName("ListPayments").WithSummary("The integration's purchases, newest first, filtered and paginated.");
+        return api;
+    }
+
+    private static async Task<IResult> CreatePaymentAsync(HttpContext http, PurchaseCreation creation, PublicUrls urls, IOptionsSnapshot<PaymentOptions> options)
+    {
+        var integration = RequireIntegrationFilter.Get(http);
+        var (fields, error) = await RequestFields.FromBodyAsync(http.Request, http.RequestAborted);
+        if (error is not null)
+        {
+            return error;
+        }
+        var parsed = PurchaseForms.ParseCreatePayment(fields!);
+        if (parsed.Error is not null)
+        {
+            return parsed.Error;
+        }
+        if (parsed.FiatSymbol != "EUR")
+        {
+            return ApiResults.Error(ErrorCodes.FiatNotSupported, "Purchases are paid in EUR only.");
+        }
+        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => urls.KycForm(http.Request, c.KycToken), http.RequestAborted);
+        if (outcome.Payment is not { } payment)
+        {
+            return ApiResults.Error(outcome.ErrorCode!, outcome.Message, outcome.Data);
+        }
+        if (payment.PaymentType == PaymentTypes.Transfer)
+        {
+            var bank = options.Value;
+            return TypedResults.Json(new SuccessResponse<TransferPaymentCreated>(PaymentMessages.TransferSuccessStatus, PaymentMessages.PaymentCreated,
+                new TransferPaymentCreated(payment.Id, bank.BankIban, bank.BankBic, payment.Concept, bank.BankDestinationName)));
+        }
+        var url = $"{urls.Base(http.Request)}/gateway/{payment.PaymentType}?token={payment.GatewayToken}";
+        return TypedResults.Json(new SuccessResponse<CardPaymentCreated>(Envelope.Success, PaymentMessages.PaymentCreated, new CardPaymentCreated(url, payment.Id)));
+    }
+
+    private static async Task<IResult> CreateGuidedPaymentAsync(HttpContext http, PurchaseCreation creation, PublicUrls urls)
+    {
+        var integration = RequireIntegrationFilter.Get(http);
+        var (fields, error) = await RequestFields.FromBodyAsync(http.Request, http.RequestAborted);
+        if (error is not null)
+        {
+            return error;
+        }
+        var parsed = PurchaseForms.ParseGuided(fields!);
+        if (parsed.Error is not null)
+        {
+            return parsed.Error;
+        }
+        if (parsed.FiatSymbol != "EUR")
+        {
+            return ApiResults.Error(ErrorCodes.GuidedPaymentEurOnly);
+        }
+        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => urls.KycForm(http.Request, c.KycToken), http.RequestAborted);
+        if (outcome.Payment is not { } payment)
+        {
+            return ApiResults.Error(outcome.ErrorCode!, outcome.Message, outcome.Data);
+        }
+        return TypedResults.Json(new SuccessResponse<GuidedPaymentCreated>(Envelope.Success, PaymentMessages.GuidedPaymentCreated,
+            new GuidedPaymentCreated(payment.Id, $"{urls.Base(http.Request)}/payment/{payment.Id}", payment.ExternalId)));
+    }
+
+    private static async Task<IResult> GetPaymentAsync(string paymentId, HttpContext http, AppDbContext db)
+    {
+        var integration = RequireIntegrationFilter.Get(http);
+        if (paymentId.Length != 25)
+        {
+            return ApiResults.Error(PaymentNotFound);
+        }
+        var payment = await db.Payments.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.Id == paymentId && p.IntegrationId == integration.Id, http.RequestAborted);
+        return payment is null ? ApiResults.Error(PaymentNotFound) : ApiResults.Ok(payment.ToDetail());
+    }
+
+    private static async Task<IResult> ListPaymentsAsync(HttpContext http, AppDbContext db)
+    {
+        var integration = RequireIntegrationFilter.Get(http);
+        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
+        var status = validator.OneOf("status", required: false, PaymentStatuses.All);
+        var externalId = validator.Text("external_id", required: false, maxLength: 100);
+        var userId = validator.WholeNumber("user_id", required: false);
+        var from = validator.Timestamp("from", required: false);
+        var to = validator.Timestamp("to", required: false);
+        var page = (int)(validator.WholeNumber("page", required: false, min: 1, max: 1_000_000) ?? 1);
+        var perPage = (int)(validator.WholeNumber("per_page", required: false, min: 1, max: 100) ?? 20);
+        if (validator.HasErrors)
+        {
+            return validator.ToResult();
+        }
+
+        var query = db.Payments.AsNoTracking().Where(p => p.IntegrationId == integration.Id);
+        if (status is not null)
+        {
+            query = query.Where(p => p.Status == status);
+        }
+        if (externalId is not null)
+        {
+            query = query.Where(p => p.ExternalId == externalId);
+        }
+        if (userId is not null)
+        {
+            query = query.Where(p => p.CustomerId == userId);
+        }
+        if (from is not null)
+        {
+            query = query.Where(p => p.CreatedAt >= from);
+        }
+        if (to is not null)
+        {
+            query = query.Where(p => p.CreatedAt < to);
+        }
+        var total = await query.CountAsync(http.RequestAborted);
+        var rows = await query.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Id)
+            .Skip((page - 1) * perPage).Take(perPage).ToListAsync(http.RequestAborted);
+        var lastPage = Math.Max(1, (total + perPage - 1) / perPage);
+        return TypedResults.Json(new PageResponse<PaymentDetail>(Envelope.Ok, rows.Select(p => p.ToDetail()).ToList(), new Pagination(page, perPage, total, lastPage)));
+    }
+}
