@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Cryptopocket.EndToEnd.Tests.Infrastructure;
 
@@ -114,11 +115,11 @@ public sealed class CommandLineTests(SandboxServerFixture sandbox) : IClassFixtu
     [Fact]
     public async Task CustomersKycApproveAndRejectDecideWhatKycCheckAnswers()
     {
-        using var partner = await NewPartnerAsync();
+        var partner = sandbox.Partner;
         var userId = (await SandboxServerFixture.RegisterCustomerAsync(partner, TestCustomers.SpanishBody())).GetProperty("id").GetInt64();
         Assert.Equal("unused", (await SandboxServerFixture.CheckKycAsync(partner, userId)).Text("kyc_status"));
 
-        var approve = await sandbox.RunAsync("customers", "kyc", "--user-id", userId.ToString(), "--approve");
+        var approve = await sandbox.RunAsync("customers", "kyc", "--user-id", Invariant(userId), "--approve");
 
         Assert.True(approve.ExitCode == 0, approve.ToString());
         var valid = await SandboxServerFixture.CheckKycAsync(partner, userId);
@@ -126,7 +127,7 @@ public sealed class CommandLineTests(SandboxServerFixture sandbox) : IClassFixtu
         Assert.Equal("valid", valid.GetProperty("data").Text("kyc_status"));
 
         const string reason = "document photo is blurred";
-        var reject = await sandbox.RunAsync("customers", "kyc", "--user-id", userId.ToString(), "--reject", "--reason", reason, "--json");
+        var reject = await sandbox.RunAsync("customers", "kyc", "--user-id", Invariant(userId), "--reject", "--reason", reason, "--json");
 
         var decision = reject.Json();
         Assert.Equal(userId, decision.GetProperty("user_id").GetInt64());
@@ -140,12 +141,12 @@ public sealed class CommandLineTests(SandboxServerFixture sandbox) : IClassFixtu
     [Fact]
     public async Task CustomersKycRefusesBothOrNeitherDecisionAndUnknownCustomers()
     {
-        using var partner = await NewPartnerAsync();
+        var partner = sandbox.Partner;
         var userId = (await SandboxServerFixture.RegisterCustomerAsync(partner, TestCustomers.SpanishBody())).GetProperty("id").GetInt64();
 
-        var both = await sandbox.RunAsync("customers", "kyc", "--user-id", userId.ToString(), "--approve", "--reject");
-        var neither = await sandbox.RunAsync("customers", "kyc", "--user-id", userId.ToString());
-        var unknown = await sandbox.RunAsync("customers", "kyc", "--user-id", (userId + 1_000_000).ToString(), "--approve");
+        var both = await sandbox.RunAsync("customers", "kyc", "--user-id", Invariant(userId), "--approve", "--reject");
+        var neither = await sandbox.RunAsync("customers", "kyc", "--user-id", Invariant(userId));
+        var unknown = await sandbox.RunAsync("customers", "kyc", "--user-id", Invariant(userId + 1_000_000), "--approve");
 
         foreach (var refused in new[] { both, neither })
         {
@@ -153,7 +154,7 @@ public sealed class CommandLineTests(SandboxServerFixture sandbox) : IClassFixtu
             Assert.Contains("--approve", refused.Stderr, StringComparison.Ordinal);
         }
         Assert.True(unknown.ExitCode == 1, unknown.ToString());
-        Assert.Contains((userId + 1_000_000).ToString(), unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains(Invariant(userId + 1_000_000), unknown.Stderr, StringComparison.Ordinal);
         Assert.Equal("unused", (await SandboxServerFixture.CheckKycAsync(partner, userId)).Text("kyc_status"));
     }
 
@@ -216,11 +217,7 @@ public sealed class CommandLineTests(SandboxServerFixture sandbox) : IClassFixtu
         Assert.True(File.Exists(Path.Combine(elsewhere, "cryptopocket.db")), "Without --database the data dir's SQLite file is used.");
     }
 
-    private async Task<HttpClient> NewPartnerAsync()
-    {
-        var created = (await sandbox.RunAsync("integrations", "create", "--name", NewName(), "--json")).Json();
-        return await sandbox.CreateAuthenticatedClientAsync(created.Text("api_key")!, created.Text("api_secret")!);
-    }
+    private static string Invariant(long number) => number.ToString(CultureInfo.InvariantCulture);
 
     private static string NewName() => "e2e-" + Guid.NewGuid().ToString("N")[..12];
 }

@@ -181,9 +181,11 @@ public sealed class KycPageTests(KycPageFixture fixture) : IClassFixture<KycPage
         await page.WaitForURLAsync(url => url.StartsWith(callbackUrl, StringComparison.Ordinal), new() { Timeout = 10_000 });
         await Expect(page.Locator("#partner")).ToHaveTextAsync(CallbackReceiver.PageHeading);
         var query = QueryHelpers.ParseQuery(new Uri(page.Url).Query);
-        Assert.Equal(userId.ToString(CultureInfo.InvariantCulture), query["user_id"].ToString());
-        Assert.Equal(kycStatus, query["kyc_status"].ToString());
-        Assert.Contains(fixture.Callback.Received, url => url.ToString() == page.Url);
+        Assert.True(query.TryGetValue("user_id", out var returnedUser) && returnedUser == userId.ToString(CultureInfo.InvariantCulture),
+            $"Expected user_id={userId} in {page.Url}");
+        Assert.True(query.TryGetValue("kyc_status", out var returnedStatus) && returnedStatus == kycStatus,
+            $"Expected kyc_status={kycStatus} in {page.Url}");
+        Assert.Contains(fixture.Callback.Received, url => url.AbsoluteUri == page.Url);
     }
 
     private static async Task SaveScreenshotAsync(IPage page, string name)

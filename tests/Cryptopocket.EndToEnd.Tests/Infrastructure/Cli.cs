@@ -46,6 +46,7 @@ public static class Cli
     {
         using var process = new Process { StartInfo = StartInfo(workingDirectory, arguments) };
         process.Start();
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);

@@ -13,11 +13,9 @@ public sealed class KycPageFixture : SandboxServerFixture
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private CallbackReceiver? _callback;
-    private HttpClient? _partner;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
     public CallbackReceiver Callback => _callback ?? throw new InvalidOperationException("Not started.");
-    public HttpClient Partner => _partner ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>Screenshots go under the test assembly's output folder, never into the source tree.</summary>
     public static string OutputFolder =>
@@ -30,10 +28,9 @@ public sealed class KycPageFixture : SandboxServerFixture
         Assert.True(File.Exists(ChromiumPath),
             $"{ChromiumPath} is missing: install Debian's Chromium (apt-get install chromium fonts-liberation; scripts/test.sh does).");
         await base.InitializeAsync();
-        var (apiKey, apiSecret) = SandboxCredentials;
-        _partner = await CreateAuthenticatedClientAsync(apiKey, apiSecret);
         _callback = CallbackReceiver.Start();
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(10_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
@@ -58,7 +55,6 @@ public sealed class KycPageFixture : SandboxServerFixture
         {
             await _callback.DisposeAsync();
         }
-        _partner?.Dispose();
         await base.DisposeAsync();
     }
 

@@ -14,11 +14,15 @@ public class SandboxServerFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private ServerProcess? _server;
+    private HttpClient? _partner;
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialised.");
     public ServerProcess Server => _server ?? throw new InvalidOperationException("Not started.");
     public string DataDir => Database.DataDir;
     public Uri BaseAddress => Server.BaseAddress;
+
+    /// <summary>A partner client authenticated with the sandbox integration's saved credentials.</summary>
+    public HttpClient Partner => _partner ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>The options that point a command at this fixture's data: always both, in every command.</summary>
     public IReadOnlyList<string> DataOptions => ["--data-dir", DataDir, "--database", Database.ConnectionString];
@@ -30,10 +34,13 @@ public class SandboxServerFixture : IAsyncLifetime
         var migrate = await RunAsync("migrate");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
         _server = await ServerProcess.StartAsync(DataDir, DataOptions);
+        var (apiKey, apiSecret) = SandboxCredentials;
+        _partner = await CreateAuthenticatedClientAsync(apiKey, apiSecret);
     }
 
     public virtual async Task DisposeAsync()
     {
+        _partner?.Dispose();
         if (_server is not null)
         {
             await _server.DisposeAsync();

@@ -14,6 +14,27 @@ public sealed partial class ServerProcess : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Servers still running, killed if the test host exits without disposing them (an aborted run).</summary>
+    private static readonly HashSet<Process> Running = [];
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        lock (Running)
+        {
+            foreach (var process in Running)
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already gone.
+                }
+            }
+        }
+    };
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -118,6 +139,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => server.Append(server._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(server._stderr, e.Data);
         process.Start();
+        lock (Running)
+        {
+            Running.Add(process);
+        }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
@@ -196,6 +221,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Leave it; the kill was sent.
+        }
+        lock (Running)
+        {
+            Running.Remove(_process);
         }
         _process.Dispose();
     }
