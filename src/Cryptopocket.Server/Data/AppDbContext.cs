@@ -6,6 +6,7 @@ using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Ledger;
 using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Settlement;
 using Cryptopocket.Server.Infrastructure.Idempotency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -24,6 +25,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<BankTransaction> BankTransactions => Set<BankTransaction>();
+    public DbSet<ChainTransfer> ChainTransfers => Set<ChainTransfer>();
+    public DbSet<OperatorAlert> OperatorAlerts => Set<OperatorAlert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

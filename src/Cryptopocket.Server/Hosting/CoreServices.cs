@@ -4,6 +4,7 @@ using Cryptopocket.Server.Features.Customers;
 using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Settlement;
 using Cryptopocket.Server.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -40,6 +41,7 @@ public static class CoreServices
         services.AddKyc(configuration);
         services.AddCatalogue(configuration);
         services.AddPayments(configuration);
+        services.AddSettlement(configuration);
         return services;
     }
 

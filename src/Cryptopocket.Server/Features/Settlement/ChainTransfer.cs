@@ -1,0 +1,90 @@
+using Cryptopocket.Server.Features.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cryptopocket.Server.Features.Settlement;
+
+public static class ChainTransferStatuses
+{
+    /// <summary>Signed and recorded, maybe broadcast: after a crash it is broadcast again (the same bytes, harmless).</summary>
+    public const string Recorded = "signed";
+
+    /// <summary>The node accepted it; waiting to be mined and confirmed.</summary>
+    public const string Broadcast = "broadcast";
+
+    public const string Confirmed = "confirmed";
+
+    /// <summary>Mined and reverted: the tokens did not move; an operator must look (the nonce is spent).</summary>
+    public const string Reverted = "reverted";
+}
+
+/// <summary>
+/// One on-chain delivery for one purchase, recorded with its nonce, recipient, amount and signed bytes BEFORE it is
+/// broadcast. Unique per purchase and per (chain, wallet, nonce): two workers can never send a purchase twice or two
+/// purchases with one nonce. A stuck transaction is replaced in this same row (same nonce, higher fee), keeping every
+/// hash it has had so that whichever one is mined is found.
+/// </summary>
+public sealed class ChainTransfer
+{
+    public long Id { get; init; }
+    public required string PaymentId { get; init; }
+    public required string Chain { get; init; }
+    public long ChainId { get; init; }
+    public required string FromAddress { get; init; }
+    public required string ToAddress { get; init; }
+    public required string Asset { get; init; }
+
+    /// <summary>The ERC-20 contract; null for the chain's native coin.</summary>
+    public string? TokenContract { get; init; }
+
+    /// <summary>The amount in the asset's base units, as decimal digits (uint256 does not fit a column type).</summary>
+    public required string AmountBaseUnits { get; init; }
+
+    public long Nonce { get; init; }
+    public required string Status { get; set; }
+    public required string TxHash { get; set; }
+
+    /// <summary>Hashes of earlier versions of this transaction (replaced with a higher fee), comma-separated.</summary>
+    public string PreviousHashes { get; set; } = "";
+
+    public required string RawTransaction { get; set; }
+    public required string MaxFeePerGas { get; set; }
+    public required string MaxPriorityFeePerGas { get; set; }
+    public long GasLimit { get; init; }
+    public int Replacements { get; set; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime LastBroadcastAt { get; set; }
+    public long? BlockNumber { get; set; }
+    public string? MinedHash { get; set; }
+    public string? Error { get; set; }
+    public int Version { get; set; }
+
+    public IEnumerable<string> AllHashes => PreviousHashes.Split(',', StringSplitOptions.RemoveEmptyEntries).Append(TxHash);
+}
+
+internal sealed class ChainTransferConfiguration : IEntityTypeConfiguration<ChainTransfer>
+{
+    public void Configure(EntityTypeBuilder<ChainTransfer> builder)
+    {
+        builder.HasOne<Payment>().WithMany().HasForeignKey(t => t.PaymentId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(t => t.PaymentId).HasMaxLength(25);
+        builder.HasIndex(t => t.PaymentId).IsUnique();
+        builder.Property(t => t.Chain).HasMaxLength(40);
+        builder.Property(t => t.FromAddress).HasMaxLength(42);
+        builder.HasIndex(t => new { t.ChainId, t.FromAddress, t.Nonce }).IsUnique();
+        builder.Property(t => t.ToAddress).HasMaxLength(42);
+        builder.Property(t => t.Asset).HasMaxLength(20);
+        builder.Property(t => t.TokenContract).HasMaxLength(42);
+        builder.Property(t => t.AmountBaseUnits).HasMaxLength(80);
+        builder.Property(t => t.Status).HasMaxLength(20);
+        builder.HasIndex(t => new { t.Status, t.Chain });
+        builder.Property(t => t.TxHash).HasMaxLength(66);
+        builder.Property(t => t.PreviousHashes).HasMaxLength(2000);
+        builder.Property(t => t.RawTransaction).HasMaxLength(4000);
+        builder.Property(t => t.MaxFeePerGas).HasMaxLength(80);
+        builder.Property(t => t.MaxPriorityFeePerGas).HasMaxLength(80);
+        builder.Property(t => t.MinedHash).HasMaxLength(66);
+        builder.Property(t => t.Error).HasMaxLength(500);
+        builder.Property(t => t.Version).IsConcurrencyToken();
+    }
+}

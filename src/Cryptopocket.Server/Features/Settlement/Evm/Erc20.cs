@@ -1,0 +1,53 @@
+using System.Numerics;
+using Cryptopocket.Server.Features.Payments.Wallets;
+
+namespace Cryptopocket.Server.Features.Settlement.Evm;
+
+/// <summary>The two ERC-20 calls settlement needs, ABI-encoded by hand (no Nethereum in the registry).</summary>
+public static class Erc20
+{
+    /// <summary>keccak256("Transfer(address,address,uint256)"): the topic of every token transfer log.</summary>
+    public static readonly string TransferTopic = Hex.Data(Keccak256.Hash("Transfer(address,address,uint256)"u8));
+
+    private static readonly byte[] TransferSelector = Keccak256.Hash("transfer(address,uint256)"u8)[..4];
+    private static readonly byte[] BalanceOfSelector = Keccak256.Hash("balanceOf(address)"u8)[..4];
+
+    public static string EncodeTransfer(string to, BigInteger amount) =>
+        Hex.Data([.. TransferSelector, .. Word(Address(to)), .. Word(amount)]);
+
+    public static string EncodeBalanceOf(string owner) => Hex.Data([.. BalanceOfSelector, .. Word(Address(owner))]);
+
+    /// <summary>An address as a left-padded 32-byte ABI word.</summary>
+    public static byte[] Word(ReadOnlySpan<byte> address20)
+    {
+        var word = new byte[32];
+        address20.CopyTo(word.AsSpan(12));
+        return word;
+    }
+
+    /// <summary>A uint256 as a big-endian 32-byte ABI word.</summary>
+    public static byte[] Word(BigInteger value)
+    {
+        if (value.Sign < 0 || value.GetByteCount(isUnsigned: true) > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "A uint256 is between 0 and 2^256 − 1.");
+        }
+        var word = new byte[32];
+        var bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
+        bytes.CopyTo(word, 32 - bytes.Length);
+        return word;
+    }
+
+    public static byte[] Address(string address)
+    {
+        var check = EvmAddress.Validate(address);
+        if (!check.IsValid)
+        {
+            throw new ArgumentException(check.Error, nameof(address));
+        }
+        return Convert.FromHexString(check.Normalized!.AsSpan(2));
+    }
+
+    /// <summary>The address in a log topic (the low 20 bytes of the 32-byte word), EIP-55 checksummed.</summary>
+    public static string AddressFromTopic(string topic) => EvmAddress.ToChecksum(topic[^40..]);
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace Cryptopocket.Server.Features.Settlement;
+
+/// <summary>
+/// Runs settlement rounds for every configured chain. Everything it knows lives in the database, so it may be killed
+/// at any point and started again, and several instances on one PostgreSQL cooperate through unique constraints.
+/// </summary>
+public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry chains, IOptionsMonitor<SettlementOptions> options,
+    TimeProvider clock, ILogger<SettlementWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.CurrentValue.PollInterval, clock);
+        do
+        {
+            if (!options.CurrentValue.Enabled)
+            {
+                continue;
+            }
+            foreach (var chain in chains.Chains.Keys)
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<ChainSettlement>().RunRoundAsync(chain, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A node or signer that is down is retried next round; nothing is lost meanwhile.
+                    logger.LogWarning(exception, "Settlement round on {Chain} failed", chain);
+                }
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+public static class SettlementSetup
+{
+    public static IServiceCollection AddSettlement(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SettlementOptions>(configuration.GetSection("Settlement"));
+        services.AddHttpClient("evm", http => http.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<ChainRegistry>();
+        services.AddScoped<ChainSettlement>();
+        services.AddHostedService<SettlementWorker>();
+        return services;
+    }
+}
