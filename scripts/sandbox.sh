@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 
 ensure_dotnet
+ensure_chain_tooling
 dotnet build src/Cryptopocket.Server -c Release -nologo -v quiet
 exec dotnet src/Cryptopocket.Server/bin/Release/net10.0/cryptopocket.dll serve "$@"

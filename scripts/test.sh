@@ -7,6 +7,7 @@ source scripts/lib/setup.sh
 
 ensure_dotnet
 ensure_debian_packages chromium fonts-liberation
+ensure_chain_tooling
 start_postgres
 
 dotnet build Cryptopocket.slnx -c Release -nologo -v quiet
@@ -17,8 +18,13 @@ for provider in sqlite postgres; do
   CRYPTOPOCKET_TEST_DATABASE=$provider dotnet test Cryptopocket.slnx -c Release --no-build -nologo \
     --logger "console;verbosity=minimal" 2>&1 | tee -a "$log" || status=1
 done
+echo "=== Chain tooling tests (chain/) ==="
+(cd chain && npm test 2>&1) | tee -a "$log" || status=1
 # One closing line over both runs, summed from each test assembly's own summary.
-grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
-  awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}'
+{
+  grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/'
+  # node --test closes with "ℹ pass N" / "ℹ fail N" (or "# pass N" in TAP form).
+  grep -E '^(ℹ|#) (pass|fail) [0-9]+$' "$log" | awk '{ if ($2 == "fail") f += $3; else p += $3 } END { print f + 0, p + 0, 0 }'
+} | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}'
 rm -f "$log"
 exit $status

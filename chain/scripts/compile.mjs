@@ -4,16 +4,23 @@
 // so this works offline and never downloads anything. Its version is pinned in package.json, which pins the
 // compiler too. Only the standard-JSON interface is used (solc.compile); solc.loadRemoteVersion is never called.
 //
-// Usage: node scripts/compile.mjs   (or: npm run build)
+// Usage: node scripts/compile.mjs [--contracts <DIR>] [--out <DIR>]   (npm run build uses the defaults,
+//        contracts/ and build/; the tests pass other folders so they never touch the real build output)
 
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import solc from "solc";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const contractsDir = path.join(root, "contracts");
-const buildDir = path.join(root, "build");
+const { values: args } = parseArgs({
+  options: { contracts: { type: "string" }, out: { type: "string" } },
+  strict: true,
+  allowPositionals: false,
+});
+const contractsDir = path.resolve(args.contracts ?? path.join(root, "contracts"));
+const buildDir = path.resolve(args.out ?? path.join(root, "build"));
 
 function fail(message) {
   console.error(`compile: ${message}`);
@@ -78,4 +85,4 @@ for (const [contractName, artifact] of artifacts) {
   fs.writeFileSync(`${target}.tmp`, JSON.stringify(artifact, null, 2) + "\n");
   fs.renameSync(`${target}.tmp`, target);
 }
-console.log(`compiled ${[...artifacts.keys()].join(", ")} with solc ${solc.version()} into build/`);
+console.log(`compiled ${[...artifacts.keys()].join(", ")} with solc ${solc.version()} into ${path.relative(process.cwd(), buildDir) || "."}`);

@@ -43,3 +43,48 @@ start_postgres() {
   export CRYPTOPOCKET_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres"
   echo "PostgreSQL running on 127.0.0.1:$port (data in $dir)"
 }
+
+# Resolved while this file is sourced: BASH_SOURCE may be a relative path, valid only from the caller's folder.
+CP_CHAIN_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/chain"
+
+# Installs chain/'s npm packages and compiles its contracts (build/*.json) when missing or out of date; silent
+# when there is nothing to do, npm's output shown only on failure. See chain/README.md.
+ensure_chain_tooling() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    ensure_debian_packages nodejs npm
+  fi
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    echo "chain/ needs Node.js 20 or later; this machine has $(node --version)." >&2
+    exit 1
+  fi
+  local chain="$CP_CHAIN_DIR"
+  local log
+  log=$(mktemp)
+  local installed=0
+  # npm ci rewrites node_modules/.package-lock.json, so it is newer than package-lock.json until that changes.
+  if [ ! -d "$chain/node_modules" ] || [ "$chain/package-lock.json" -nt "$chain/node_modules/.package-lock.json" ]; then
+    echo "Installing npm packages in chain/"
+    if ! (cd "$chain" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
+      cat "$log" >&2
+      rm -f "$log"
+      echo "npm ci failed in $chain" >&2
+      exit 1
+    fi
+    installed=1
+  fi
+  # Rebuild after an install (the compiler may have changed) or when a source or the compile script is newer
+  # than the oldest artifact.
+  local oldest=""
+  [ -d "$chain/build" ] && oldest=$(ls -1tr "$chain"/build/*.json 2>/dev/null | head -n 1)
+  if [ "$installed" -eq 1 ] || [ -z "$oldest" ] || [ "$chain/scripts/compile.mjs" -nt "$oldest" ] ||
+    [ -n "$(find "$chain/contracts" -maxdepth 1 -name '*.sol' -newer "$oldest" -print -quit)" ]; then
+    echo "Compiling chain/contracts"
+    if ! (cd "$chain" && npm run --silent build) >"$log" 2>&1; then
+      cat "$log" >&2
+      rm -f "$log"
+      echo "Compiling the contracts in $chain failed" >&2
+      exit 1
+    fi
+  fi
+  rm -f "$log"
+}

@@ -20,6 +20,7 @@ public static class CommandLine
         root.Subcommands.Add(CustomersCommands.Build());
         root.Subcommands.Add(PaymentsCommands.Build());
         root.Subcommands.Add(BankCommands.Build());
+        root.Subcommands.Add(ChainCommands.Build());
         return root;
     }
 

@@ -12,9 +12,10 @@ public static class ServeCommand
         var mode = new Option<string>("--mode") { Description = "sandbox (default) or production.", DefaultValueFactory = _ => "sandbox" };
         mode.AcceptOnlyFromAmong("sandbox", "production");
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL customers reach the hosted pages on (default: the request's own host)." };
+        var noChain = new Option<bool>("--no-chain") { Description = "Sandbox without its local chain: purchases stop at payment_received." };
         var command = new Command("serve", "Runs the server. In sandbox mode it migrates on start and creates a 'sandbox' integration on first start.")
         {
-            urls, mode, publicUrl,
+            urls, mode, publicUrl, noChain,
         };
         command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(async () =>
         {
@@ -23,6 +24,7 @@ public static class ServeCommand
                 Urls = parse.GetValue(urls) ?? Environment.GetEnvironmentVariable("CRYPTOPOCKET_URLS") ?? ServerOptions.DefaultUrls,
                 Sandbox = parse.GetValue(mode) != "production",
                 PublicUrl = parse.GetValue(publicUrl),
+                RunSandboxChain = !parse.GetValue(noChain),
             };
             await RunAsync(options, cancellationToken);
         }));

@@ -5,6 +5,7 @@ using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Gateway;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Settlement.Sandbox;
 using Cryptopocket.Server.Infrastructure;
 
 namespace Cryptopocket.Server.Hosting;
@@ -38,6 +39,12 @@ public static class ServerApp
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "cp_af");
         services.AddOpenApi();
         services.AddHealthChecks();
+        services.Configure<SandboxChainOptions>(builder.Configuration.GetSection("SandboxChain"));
+        if (options.Sandbox && options.RunSandboxChain && builder.Configuration.GetValue("SandboxChain:Enabled", true))
+        {
+            services.AddSingleton<SandboxChainHost>();
+            services.AddHostedService(sp => sp.GetRequiredService<SandboxChainHost>());
+        }
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -15,6 +15,9 @@ public sealed record ServerOptions
     /// <summary>Sandbox mode runs the sandbox providers and migrates on start; production mode does neither.</summary>
     public bool Sandbox { get; init; } = true;
 
+    /// <summary>Whether a sandbox <c>serve</c> brings up its local chain (off for hosts built by tests and tools).</summary>
+    public bool RunSandboxChain { get; init; }
+
     /// <summary>The base URL customers reach the hosted pages on; null means "the URL of the incoming request".</summary>
     public string? PublicUrl { get; init; }
 

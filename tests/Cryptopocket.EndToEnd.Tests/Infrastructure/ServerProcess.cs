@@ -133,7 +133,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private static ServerProcess Launch(string workingDirectory, IReadOnlyList<string> arguments, int port)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        List<string> all = ["serve", "--urls", baseAddress.ToString().TrimEnd('/'), .. arguments];
+        // The sandbox chain is a separate concern with its own tests; these servers run without one, so test classes
+        // running side by side do not each start a node on the same port.
+        List<string> all = ["serve", "--urls", baseAddress.ToString().TrimEnd('/'), .. arguments.Contains("--with-chain") ? arguments.Where(a => a != "--with-chain") : [.. arguments, "--no-chain"]];
         var process = new Process { StartInfo = Cli.StartInfo(workingDirectory, all), EnableRaisingEvents = true };
         var server = new ServerProcess(process, baseAddress, string.Join(' ', all));
         process.OutputDataReceived += (_, e) => server.Append(server._stdout, e.Data);

@@ -11,6 +11,30 @@ public static class Erc20
 
     private static readonly byte[] TransferSelector = Keccak256.Hash("transfer(address,uint256)"u8)[..4];
     private static readonly byte[] BalanceOfSelector = Keccak256.Hash("balanceOf(address)"u8)[..4];
+    private static readonly byte[] MintSelector = Keccak256.Hash("mint(address,uint256)"u8)[..4];
+
+    /// <summary><c>mint(address,uint256)</c> of the sandbox's own TestToken (chain/contracts/TestToken.sol).</summary>
+    public static string EncodeMint(string to, BigInteger amount) =>
+        Hex.Data([.. MintSelector, .. Word(Address(to)), .. Word(amount)]);
+
+    /// <summary>
+    /// TestToken's constructor arguments <c>(string name, string symbol, uint8 decimals)</c> in ABI encoding: three head
+    /// words (two offsets and the number), then each string as its length and its UTF-8 bytes padded to 32.
+    /// </summary>
+    public static byte[] EncodeTokenConstructor(string name, string symbol, byte decimals)
+    {
+        var nameTail = StringTail(name);
+        var symbolTail = StringTail(symbol);
+        return [.. Word(new BigInteger(96)), .. Word(new BigInteger(96 + nameTail.Length)), .. Word(new BigInteger(decimals)), .. nameTail, .. symbolTail];
+    }
+
+    private static byte[] StringTail(string value)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        var padded = new byte[(bytes.Length + 31) / 32 * 32];
+        bytes.CopyTo(padded, 0);
+        return [.. Word(new BigInteger(bytes.Length)), .. padded];
+    }
 
     public static string EncodeTransfer(string to, BigInteger amount) =>
         Hex.Data([.. TransferSelector, .. Word(Address(to)), .. Word(amount)]);

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cryptopocket.Server.Features.Catalogue;
+using Cryptopocket.Server.Features.Payments.Wallets;
+using Cryptopocket.Server.Features.Settlement.Evm;
+using Cryptopocket.Server.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Cryptopocket.Server.Features.Settlement.Sandbox;
+
+/// <summary>
+/// In sandbox mode, brings up a real local EVM chain next to the server: the project's pinned Hardhat node and its
+/// own signer (chain/), the project's ERC-20 test tokens deployed for every catalogue token on every chain name, and
+/// a funded hot wallet per chain name. A node already running from an earlier start is reused when it still has the
+/// contracts; otherwise everything is created afresh. The chains are then handed to settlement like configured ones.
+/// </summary>
+public sealed class SandboxChainHost(
+    ServerOptions server, IOptions<SandboxChainOptions> options, IOptions<CatalogueOptions> catalogue, ChainRegistry registry,
+    IHttpClientFactory httpClients, ILogger<SandboxChainHost> logger) : BackgroundService
+{
+    public const long ChainId = 31337;
+    private readonly List<ChildProcess> _children = [];
+
+    /// <summary>Completes when the chain is ready (or could not be started); tests and the CLI wait on it.</summary>
+    public TaskCompletionSource<SandboxChainState?> Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var state = await BringUpAsync(stoppingToken);
+            Ready.TrySetResult(state);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "The sandbox chain could not be started; purchases will wait in payment_received");
+            Ready.TrySetResult(null);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        foreach (var child in _children)
+        {
+            child.Dispose();
+        }
+    }
+
+    private async Task<SandboxChainState?> BringUpAsync(CancellationToken cancellationToken)
+    {
+        var chainDirectory = FindChainDirectory();
+        if (chainDirectory is null)
+        {
+            logger.LogError("No chain/ folder with installed tooling was found; run ./scripts/sandbox.sh, which installs it");
+            return null;
+        }
+        var opts = options.Value;
+        var rpcUrl = $"http://127.0.0.1:{opts.RpcPort}/";
+        var signerUrl = $"http://127.0.0.1:{opts.SignerPort}/";
+        var node = new EvmRpcClient(httpClients.CreateClient("evm"), new Uri(rpcUrl));
+        var signer = new EvmRpcClient(httpClients.CreateClient("evm"), new Uri(signerUrl));
+
+        var saved = SandboxChainState.Load(server.DataDir);
+        var reuse = await IsAliveAsync(node, cancellationToken) && saved is not null && await StillHasContractsAsync(node, saved, cancellationToken);
+        if (!await IsAliveAsync(node, cancellationToken))
+        {
+            _children.Add(ChildProcess.Start("node",
+                [Path.Combine(chainDirectory, "node_modules", "hardhat", "internal", "cli", "bootstrap.js"), "node", "--hostname", "127.0.0.1", "--port",
+                 opts.RpcPort.ToString(CultureInfo.InvariantCulture), "--config", "hardhat.config.cjs"],
+                chainDirectory, new Dictionary<string, string> { ["HARDHAT_DISABLE_TELEMETRY_PROMPT"] = "true" }, logger, "hardhat"));
+            await WaitAsync(() => IsAliveAsync(node, cancellationToken), "the Hardhat node", cancellationToken);
+        }
+        if (!await IsHealthyAsync(signer, cancellationToken))
+        {
+            var keystore = Path.Combine(server.DataDir, "sandbox-chain", "keystore");
+            Directory.CreateDirectory(keystore);
+            var chainNames = catalogue.Value.Chains.Select(c => c.Name).ToList();
+            _children.Add(ChildProcess.Start("node",
+                [Path.Combine(chainDirectory, "signer", "signer.mjs"), "--port", opts.SignerPort.ToString(CultureInfo.InvariantCulture), "--keystore", keystore,
+                 "--create", chainNames.Count.ToString(CultureInfo.InvariantCulture)],
+                chainDirectory, new Dictionary<string, string> { ["CRYPTOPOCKET_SIGNER_PASSWORD"] = SignerPassword() }, logger, "signer"));
+            await WaitAsync(() => IsHealthyAsync(signer, cancellationToken), "the sandbox signer", cancellationToken);
+        }
+
+        var state = reuse ? saved! : await CreateChainAsync(chainDirectory, node, signer, rpcUrl, signerUrl, cancellationToken);
+        state.Save(server.DataDir);
+        foreach (var (name, chain) in state.Chains)
+        {
+            registry.Register(name, new ChainEndpointOptions
+            {
+                RpcUrl = rpcUrl, SignerUrl = signerUrl, ChainId = ChainId, HotWallet = chain.HotWallet, NativeSymbol = chain.NativeSymbol,
+                Tokens = chain.Tokens.ToDictionary(t => t.Key, t => t.Value.Address, StringComparer.OrdinalIgnoreCase),
+            });
+        }
+        logger.LogInformation("Sandbox chain ready at {RpcUrl} ({Mode}); signer at {SignerUrl}", rpcUrl, reuse ? "reused" : "new", signerUrl);
+        Console.WriteLine($"Sandbox chain: {rpcUrl} (chain id {ChainId}){(reuse ? ", reused" : "")}. Details: cryptopocket chain status");
+        return state;
+    }
+
+    private async Task<SandboxChainState> CreateChainAsync(string chainDirectory, EvmRpcClient node, EvmRpcClient signer, string rpcUrl, string signerUrl, CancellationToken cancellationToken)
+    {
+        var opts = options.Value;
+        var faucet = (await node.CallAsync("eth_accounts", [], cancellationToken))[0].GetString()!;
+        var hotWallets = (await signer.CallAsync("eth_accounts", [], cancellationToken)).EnumerateArray().Select(a => a.GetString()!).ToList();
+        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(chainDirectory, "build", "TestToken.json"), cancellationToken));
+        var bytecode = Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!);
+
+        var chains = new Dictionary<string, SandboxChain>(StringComparer.OrdinalIgnoreCase);
+        var names = catalogue.Value.Chains.Select(c => c.Name).ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            var hotWallet = EvmAddress.ToChecksum(hotWallets[i]);
+            var native = opts.NativeSymbols.GetValueOrDefault(name, "ETH");
+            var tokens = new Dictionary<string, SandboxToken>(StringComparer.OrdinalIgnoreCase);
+            foreach (var asset in catalogue.Value.Assets.Where(a => a.Chains.Contains(name, StringComparer.OrdinalIgnoreCase)
+                                                                   && !string.Equals(a.Symbol, native, StringComparison.OrdinalIgnoreCase)))
+            {
+                var data = Hex.Data([.. bytecode, .. Erc20.EncodeTokenConstructor(asset.Name, asset.Symbol, (byte)asset.Decimals)]);
+                var address = await SendAndWaitAsync(node, new JsonObject { ["from"] = faucet, ["data"] = data }, contract: true, cancellationToken);
+                await SendAndWaitAsync(node, new JsonObject
+                {
+                    ["from"] = faucet, ["to"] = address,
+                    ["data"] = Erc20.EncodeMint(hotWallet, BaseUnits.From(opts.InitialTokenFloat, asset.Decimals)),
+                }, contract: false, cancellationToken);
+                tokens[asset.Symbol] = new SandboxToken(EvmAddress.ToChecksum(address), asset.Decimals);
+            }
+            await SendAndWaitAsync(node, new JsonObject
+            {
+                ["from"] = faucet, ["to"] = hotWallet, ["value"] = Hex.Quantity(BaseUnits.From(opts.InitialNativeFloat, 18)),
+            }, contract: false, cancellationToken);
+            chains[name] = new SandboxChain { HotWallet = hotWallet, NativeSymbol = native, Tokens = tokens };
+        }
+        return new SandboxChainState { RpcUrl = rpcUrl, SignerUrl = signerUrl, ChainId = ChainId, FaucetAccount = EvmAddress.ToChecksum(faucet), Chains = chains };
+    }
+
+    /// <summary>
+    /// Sends from the node's own unlocked development account (sandbox set-up and faucet only; deliveries to customers
+    /// always go through the signer) and waits for the receipt. Answers the new contract's address, or the tx hash.
+    /// </summary>
+    public static async Task<string> SendAndWaitAsync(EvmRpcClient node, JsonObject transaction, bool contract, CancellationToken cancellationToken)
+    {
+        var hash = (await node.CallAsync("eth_sendTransaction", [transaction], cancellationToken)).GetString()!;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var receipt = await node.CallAsync("eth_getTransactionReceipt", [hash], cancellationToken);
+            if (receipt.ValueKind == JsonValueKind.Object)
+            {
+                if (Hex.ParseQuantity(receipt.GetProperty("status").GetString()) != BigInteger.One)
+                {
+                    throw new InvalidOperationException($"Sandbox set-up transaction {hash} reverted.");
+                }
+                return contract ? receipt.GetProperty("contractAddress").GetString()! : hash;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException($"Sandbox set-up transaction {hash} was not mined.");
+    }
+
+    private static async Task<bool> StillHasContractsAsync(EvmRpcClient node, SandboxChainState state, CancellationToken cancellationToken)
+    {
+        foreach (var token in state.Chains.Values.SelectMany(c => c.Tokens.Values))
+        {
+            var code = (await node.CallAsync("eth_getCode", [token.Address, "latest"], cancellationToken)).GetString();
+            if (code is null or "0x")
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static async Task<bool> IsAliveAsync(EvmRpcClient node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await node.ChainIdAsync(cancellationToken) == ChainId;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonRpcException or TaskCanceledException or JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> IsHealthyAsync(EvmRpcClient signer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await signer.CallAsync("health", [], cancellationToken)).GetString() == "ok";
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonRpcException or TaskCanceledException or JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> ready, string what, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (await ready())
+            {
+                return;
+            }
+            await Task.Delay(200, cancellationToken);
+        }
+        throw new TimeoutException($"{what} did not start within 60 s.");
+    }
+
+    /// <summary>The sandbox signer's keystore password: random, kept beside the keystore, readable by this user only.</summary>
+    private string SignerPassword()
+    {
+        var path = Path.Combine(server.DataDir, "sandbox-chain", "signer-password");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        return File.ReadAllText(path).Trim();
+    }
+
+    private string? FindChainDirectory()
+    {
+        var configured = options.Value.ChainDirectory;
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return Directory.Exists(Path.Combine(configured, "node_modules")) ? configured : null;
+        }
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "chain");
+            if (File.Exists(Path.Combine(candidate, "package.json")) && Directory.Exists(Path.Combine(candidate, "node_modules")))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

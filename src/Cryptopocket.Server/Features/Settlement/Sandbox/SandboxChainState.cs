@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace Cryptopocket.Server.Features.Settlement.Sandbox;
+
+/// <summary>
+/// What the sandbox set up on its chain, saved as DATA_DIR/sandbox-chain/chain.json for the next start and for the
+/// <c>cryptopocket chain</c> commands. The node keeps its state in memory only: when it is restarted, the chain and this
+/// file start afresh.
+/// </summary>
+public sealed record SandboxChainState
+{
+    public required string RpcUrl { get; init; }
+    public required string SignerUrl { get; init; }
+    public required long ChainId { get; init; }
+
+    /// <summary>Hardhat's first development account: owner of the test tokens, source of the faucet.</summary>
+    public required string FaucetAccount { get; init; }
+
+    public required Dictionary<string, SandboxChain> Chains { get; init; }
+
+    public static string PathIn(string dataDir) => Path.Combine(dataDir, "sandbox-chain", "chain.json");
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static SandboxChainState? Load(string dataDir)
+    {
+        var path = PathIn(dataDir);
+        return File.Exists(path) ? JsonSerializer.Deserialize<SandboxChainState>(File.ReadAllText(path), Json) : null;
+    }
+
+    public void Save(string dataDir)
+    {
+        var path = PathIn(dataDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    }
+}
+
+public sealed record SandboxChain
+{
+    public required string HotWallet { get; init; }
+    public required string NativeSymbol { get; init; }
+
+    /// <summary>Symbol → contract address and decimals.</summary>
+    public required Dictionary<string, SandboxToken> Tokens { get; init; }
+}
+
+public sealed record SandboxToken(string Address, int Decimals);
