@@ -32,7 +32,7 @@ public class ServerFixture : IAsyncLifetime
         new("Logging:LogLevel:Default", "Warning"),
     ];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
         Options = new ServerOptions
@@ -48,7 +48,7 @@ public class ServerFixture : IAsyncLifetime
         BaseAddress = new Uri(address);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {

@@ -36,6 +36,10 @@ public sealed class EvmEncodingTests
     }
 
     [Fact]
+    public void TrailingZerosOfADecimalsScaleAreNotDigits() =>
+        Assert.Equal(new BigInteger(108_043_478), BaseUnits.From(108.043478000000000000m, 6));
+
+    [Fact]
     public void MorePrecisionThanTheAssetHasIsRefused() =>
         Assert.Throws<ArgumentException>(() => BaseUnits.From(1.0000001m, 6));
 

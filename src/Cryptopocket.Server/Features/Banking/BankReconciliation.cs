@@ -103,12 +103,14 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
         {
             var concepts = ConceptMatcher.FindCandidates(line.RemittanceInformation);
             var candidates = await db.Payments.Where(p => concepts.Contains(p.Concept) && p.PaymentType == PaymentTypes.Transfer).ToListAsync(cancellationToken);
-            (record.Status, record.Note, payment) = Match(line, candidates);
+            (record.Status, record.Note, var candidate) = Match(line, candidates);
+            // The purchase is named on a mismatched line too, so an operator finds it without reading the note.
+            record.PaymentId = candidate?.Id;
+            payment = record.Status == BankTransactionStatuses.Matched ? candidate : null;
         }
 
         if (payment is not null)
         {
-            record.PaymentId = payment.Id;
             var holder = JsonSerializer.Serialize(new Dictionary<string, string?>
             {
                 ["method"] = "transfer", ["name"] = line.DebtorName, ["iban"] = line.DebtorIban, ["bank_reference"] = line.EntryReference,
@@ -140,11 +142,11 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
         if (line.Currency != payment.FiatSymbol || line.Amount != payment.FiatAmount)
         {
             return (BankTransactionStatuses.Mismatched,
-                $"Purchase {payment.Id} expects {Infrastructure.Money.Fiat(payment.FiatAmount)} {payment.FiatSymbol}; received {line.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)} {line.Currency}.", null);
+                $"Purchase {payment.Id} expects {Infrastructure.Money.Fiat(payment.FiatAmount)} {payment.FiatSymbol}; received {line.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)} {line.Currency}.", payment);
         }
         if (!payment.AwaitsPayment || payment.Wallet is null)
         {
-            return (BankTransactionStatuses.Mismatched, $"Purchase {payment.Id} is {payment.Status}{(payment.Wallet is null ? " without a wallet" : "")}; refund or apply by hand.", null);
+            return (BankTransactionStatuses.Mismatched, $"Purchase {payment.Id} is {payment.Status}{(payment.Wallet is null ? " without a wallet" : "")}; refund or apply by hand.", payment);
         }
         return (BankTransactionStatuses.Matched, null, payment);
     }

@@ -16,7 +16,8 @@ public static class BaseUnits
         var text = amount.ToString(CultureInfo.InvariantCulture);
         var point = text.IndexOf('.', StringComparison.Ordinal);
         var whole = point < 0 ? text : text[..point];
-        var fraction = point < 0 ? "" : text[(point + 1)..];
+        // A decimal keeps its scale (PostgreSQL's numeric(38,18) gives 108.043478000000000000): drop the zeros first.
+        var fraction = point < 0 ? "" : text[(point + 1)..].TrimEnd('0');
         return BigInteger.Parse(whole + fraction.PadRight(decimals, '0'), CultureInfo.InvariantCulture);
     }
 

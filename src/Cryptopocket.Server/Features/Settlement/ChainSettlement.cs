@@ -151,6 +151,11 @@ public sealed class ChainSettlement(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var payment = await db.Payments.SingleAsync(p => p.Id == transfer.PaymentId, cancellationToken);
+        if (payment.Status != PaymentStatuses.PaymentReceived)
+        {
+            // Another worker finished it between our read and now; the version check would refuse us anyway.
+            return;
+        }
         transfer.Status = ChainTransferStatuses.Confirmed;
         transfer.MinedHash = receipt.TransactionHash;
         transfer.BlockNumber = (long)receipt.BlockNumber;
@@ -220,8 +225,13 @@ public sealed class ChainSettlement(
                 draft["data"] = Erc20.EncodeTransfer(payment.Wallet!, amount);
             }
             var gasLimit = balance >= amount ? await EstimateAsync(node, draft, cancellationToken) : BigInteger.Zero;
+            if (balance >= amount && gasLimit.IsZero)
+            {
+                await RaiseAlertAsync($"estimate_failed:{chainName}:{payment.CoinSymbol}", $"The node could not estimate gas for purchase {payment.Id}'s transfer; it waits.", cancellationToken);
+                continue;
+            }
             var gasCost = gasLimit * maxFee;
-            var insufficient = balance < amount + (isNative ? gasCost : 0) || nativeForGas < gasCost || gasLimit.IsZero;
+            var insufficient = balance < amount + (isNative ? gasCost : 0) || nativeForGas < gasCost;
             if (insufficient)
             {
                 // Too little in the hot wallet: the purchase waits (it is paid for, so it does not fail) and an operator is told.
@@ -315,7 +325,8 @@ public sealed class ChainSettlement(
     private async Task RaiseAlertAsync(string key, string message, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var open = await db.OperatorAlerts.SingleOrDefaultAsync(a => a.Key == key && a.ResolvedAt == null, cancellationToken);
+        // Racing instances may each open one; any open alert for the key is the one to update.
+        var open = await db.OperatorAlerts.FirstOrDefaultAsync(a => a.Key == key && a.ResolvedAt == null, cancellationToken);
         if (open is null)
         {
             db.OperatorAlerts.Add(new OperatorAlert { Key = key, Message = Truncate(message, 1000), RaisedAt = now, LastSeenAt = now });
