@@ -13,6 +13,8 @@ public static class CryptopocketJson
         ArgumentNullException.ThrowIfNull(options);
         options.TypeInfoResolverChain.Insert(0, CryptopocketJsonContext.Default);
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // Records named explicitly keep their names; anything else the API writes (delivery logs) is snake_case too.
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.Converters.Add(new UtcTimestampConverter());
         return options;
     }

@@ -24,4 +24,5 @@ namespace Cryptopocket.Contracts;
 [JsonSerializable(typeof(SuccessResponse<System.Text.Json.JsonElement>))]
 [JsonSerializable(typeof(OkResponse<PaymentDetail>))]
 [JsonSerializable(typeof(PageResponse<PaymentDetail>))]
+[JsonSerializable(typeof(WebhookEvent))]
 public sealed partial class CryptopocketJsonContext : JsonSerializerContext;

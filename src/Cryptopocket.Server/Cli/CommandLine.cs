@@ -21,6 +21,7 @@ public static class CommandLine
         root.Subcommands.Add(PaymentsCommands.Build());
         root.Subcommands.Add(BankCommands.Build());
         root.Subcommands.Add(ChainCommands.Build());
+        root.Subcommands.Add(WebhooksCommands.Build());
         return root;
     }
 

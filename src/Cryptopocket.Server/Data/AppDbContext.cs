@@ -7,6 +7,7 @@ using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Ledger;
 using Cryptopocket.Server.Features.Payments;
 using Cryptopocket.Server.Features.Settlement;
+using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Infrastructure.Idempotency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -27,6 +28,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<BankTransaction> BankTransactions => Set<BankTransaction>();
     public DbSet<ChainTransfer> ChainTransfers => Set<ChainTransfer>();
     public DbSet<OperatorAlert> OperatorAlerts => Set<OperatorAlert>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -5,6 +5,7 @@ using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Payments;
 using Cryptopocket.Server.Features.Settlement;
+using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -30,7 +31,12 @@ public static class CoreServices
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.Configure<AuthOptions>(configuration.GetSection("Auth"));
-        services.AddPooledDbContextFactory<AppDbContext>(db => ConfigureDatabase(db, options));
+        services.AddWebhooks(configuration, options.Sandbox);
+        services.AddPooledDbContextFactory<AppDbContext>((sp, db) =>
+        {
+            ConfigureDatabase(db, options);
+            db.AddInterceptors(sp.GetRequiredService<OutboxCommitInterceptor>());
+        });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
         services.AddDataProtection().SetApplicationName("cryptopocket");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(

@@ -6,6 +6,7 @@ using Cryptopocket.Server.Features.Gateway;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Payments;
 using Cryptopocket.Server.Features.Settlement.Sandbox;
+using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Infrastructure;
 
 namespace Cryptopocket.Server.Hosting;
@@ -58,6 +59,7 @@ public static class ServerApp
         authenticated.MapCustomers();
         authenticated.MapCatalogue();
         authenticated.MapPayments();
+        authenticated.MapWebhooks();
         app.MapKycPages();
         app.MapGatewayPages();
 

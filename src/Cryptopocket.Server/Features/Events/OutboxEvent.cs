@@ -15,6 +15,18 @@ public static class EventTypes
     public const string TransferRampoffFinished = "TRANSFER_RAMPOFF_FINISHED";
     public const string PaymentFailed = "PAYMENT_FAILED";
     public const string KycStatusChanged = "KYC_STATUS_CHANGED";
+
+    /// <summary>Sent only by the test-event endpoint, to check a receiver.</summary>
+    public const string WebhookTest = "WEBHOOK_TEST";
+
+    /// <summary>The older name of <see cref="TransferRampoffFinished"/>, accepted when subscribing.</summary>
+    public const string RampoffFinishedAlias = "RAMPOFF_FINISHED";
+
+    /// <summary>Types an integration can subscribe to.</summary>
+    public static readonly IReadOnlyList<string> Subscribable = [PayIn, CoinsSent, CryptoReceived, TransferRampoffFinished, PaymentFailed, KycStatusChanged];
+
+    public static string? Canonical(string requested) =>
+        requested == RampoffFinishedAlias ? TransferRampoffFinished : Subscribable.Contains(requested) ? requested : null;
 }
 
 /// <summary>
@@ -35,6 +47,9 @@ public sealed class OutboxEvent
     public required string Payload { get; init; }
 
     public DateTime OccurredAt { get; init; }
+
+    /// <summary>When the dispatcher created this event's deliveries (one per matching subscription); null until then.</summary>
+    public DateTime? DispatchedAt { get; set; }
 }
 
 internal sealed class OutboxEventConfiguration : IEntityTypeConfiguration<OutboxEvent>
@@ -48,6 +63,7 @@ internal sealed class OutboxEventConfiguration : IEntityTypeConfiguration<Outbox
         builder.HasIndex(e => new { e.IntegrationId, e.Sequence });
         builder.Property(e => e.Type).HasMaxLength(40);
         builder.Property(e => e.ResourceId).HasMaxLength(40);
+        builder.HasIndex(e => e.DispatchedAt);
     }
 }
 

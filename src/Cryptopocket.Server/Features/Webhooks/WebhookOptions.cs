@@ -1,0 +1,33 @@
+namespace Cryptopocket.Server.Features.Webhooks;
+
+/// <summary>Section "Webhooks".</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>How long one attempt may take before it counts as failed.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The fallback look at the table when no commit woke the dispatcher (other instances' events, retries due).</summary>
+    public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Deliveries attempted at once by one instance.</summary>
+    public int Concurrency { get; set; } = 32;
+
+    /// <summary>
+    /// Waits after each failed attempt; after the last, the delivery is failed. The default spans just over three days:
+    /// 10 s, 30 s, 1 min, 2 min, 5 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then 12 h five times.
+    /// </summary>
+    public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
+    [
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5),
+        TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(4),
+        TimeSpan.FromHours(8), TimeSpan.FromHours(12), TimeSpan.FromHours(12), TimeSpan.FromHours(12), TimeSpan.FromHours(12), TimeSpan.FromHours(12),
+    ];
+
+    /// <summary>
+    /// Configured waits, replacing the default entirely (the configuration binder appends to a pre-filled list, so
+    /// the default lives apart and applies only when nothing is configured).
+    /// </summary>
+    public List<TimeSpan> RetrySchedule { get; set; } = [];
+
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
+}

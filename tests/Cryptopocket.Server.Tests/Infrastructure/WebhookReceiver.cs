@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace Cryptopocket.Server.Tests.Infrastructure;
+
+/// <summary>A partner's webhook endpoint on loopback: records every request; can be told to be "down".</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTime At);
+
+    private readonly WebApplication _app;
+    private int _failuresLeft;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+    public Uri BaseAddress { get; private set; } = null!;
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/{**path}", async (HttpContext http) =>
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer);
+            if (Interlocked.Decrement(ref receiver._failuresLeft) >= 0)
+            {
+                return Results.Text("down for maintenance", statusCode: 503);
+            }
+            receiver.Requests.Enqueue(new Received(http.Request.Path, http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                buffer.ToArray(), DateTime.UtcNow));
+            return Results.Text("ok");
+        });
+        await app.StartAsync();
+        receiver.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return receiver;
+    }
+
+    /// <summary>The next <paramref name="count"/> requests answer 503 and are not recorded.</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
+
+    public async Task<IReadOnlyList<Received>> WaitForAsync(Func<Received, bool> match, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Requests.Where(match).ToList();
+            if (found.Count >= count)
+            {
+                return found;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Expected {count} matching webhook(s); got {Requests.Count(match)} of {Requests.Count}.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

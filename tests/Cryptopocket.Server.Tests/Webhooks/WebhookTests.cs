@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cryptopocket.Server.Features.Customers;
+using Cryptopocket.Server.Features.Integrations;
+using Cryptopocket.Server.Tests.Infrastructure;
+
+namespace Cryptopocket.Server.Tests.Webhooks;
+
+/// <summary>A server with a fast retry schedule so "down for a while" takes seconds, not days.</summary>
+public sealed class FastRetryServer : ServerFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Overrides => base.Overrides.Concat(
+        Enumerable.Range(0, 5).Select(i => new KeyValuePair<string, string?>($"Webhooks:RetrySchedule:{i}", "00:00:00.300")));
+}
+
+/// <summary>Wire reference §8: subscriptions, signed events (checked here with independent HMAC code), durable delivery.</summary>
+public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRetryServer>
+{
+    private static async Task<JsonElement> FormAsync(HttpClient http, string path, string type, string url)
+    {
+        var response = await http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = type, ["url"] = url }));
+        return await response.JsonAsync();
+    }
+
+    /// <summary>The documented check, written independently of the project's signer.</summary>
+    private static bool SignatureHolds(WebhookReceiver.Received request, string apiSecret)
+    {
+        var message = request.Body.Concat(Encoding.ASCII.GetBytes(request.Headers["X-Timestamp"])).ToArray();
+        var expected = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiSecret), message)).ToLowerInvariant();
+        return expected == request.Headers["X-Signature"];
+    }
+
+    [Fact]
+    public async Task SubscribingAndUpdatingAnswerAsDocumentedAndRefuseWhatTheDocsLeaveOut()
+    {
+        using var http = await server.CreateAuthenticatedHttpClientAsync(await server.CreateIntegrationAsync());
+
+        var created = await FormAsync(http, "/api/subscribeToWebhook", "COINS_SENT", "https://demo.com/hook");
+        var again = await FormAsync(http, "/api/subscribeToWebhook", "COINS_SENT", "https://demo.com/other");
+        var updated = await FormAsync(http, "/api/updateWebhookSubscription", "COINS_SENT", "https://demo.com/new");
+        var missing = await FormAsync(http, "/api/updateWebhookSubscription", "PAY_IN", "https://demo.com/new");
+        var alias = await FormAsync(http, "/api/subscribeToWebhook", "RAMPOFF_FINISHED", "https://demo.com/rampoff");
+        var aliasAgain = await FormAsync(http, "/api/subscribeToWebhook", "TRANSFER_RAMPOFF_FINISHED", "https://demo.com/rampoff");
+
+        Assert.Equal("""{"status":"ok","data":"subscription_created"}""", created.GetRawText());
+        Assert.Equal("subscription_already_exists", again.GetProperty("error").GetString());
+        Assert.Equal("""{"status":"ok","data":"subscription_updated"}""", updated.GetRawText());
+        Assert.Equal("subscription_not_found", missing.GetProperty("error").GetString());
+        Assert.Equal("subscription_created", alias.GetProperty("data").GetString());
+        Assert.Equal("subscription_already_exists", aliasAgain.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("NOT_A_TYPE", "https://demo.com", "type")]
+    [InlineData("", "https://demo.com", "type")]
+    [InlineData("PAY_IN", "not a url", "url")]
+    [InlineData("PAY_IN", "ftp://demo.com", "url")]
+    [InlineData("PAY_IN", "https://user:pass@demo.com", "url")]
+    public async Task MalformedSubscriptionsAreA422(string type, string url, string field)
+    {
+        using var http = await server.CreateAuthenticatedHttpClientAsync(await server.CreateIntegrationAsync());
+
+        var response = await http.PostAsync("/api/subscribeToWebhook", new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = type, ["url"] = url }));
+
+        await response.AssertValidationErrorAsync(field);
+    }
+
+    [Fact]
+    public async Task EventsArriveSignedAsDocumentedAndOnlyToTheirIntegration()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var kit = await PurchaseKit.CreateAsync(server);
+        var other = await PurchaseKit.CreateAsync(server);
+        foreach (var type in new[] { "PAY_IN", "PAYMENT_FAILED", "KYC_STATUS_CHANGED" })
+        {
+            Assert.Equal("ok", (await FormAsync(kit.Http, "/api/subscribeToWebhook", type, new Uri(receiver.BaseAddress, "/mine").ToString())).GetProperty("status").GetString());
+            Assert.Equal("ok", (await FormAsync(other.Http, "/api/subscribeToWebhook", type, new Uri(receiver.BaseAddress, "/other").ToString())).GetProperty("status").GetString());
+        }
+
+        var user = await kit.ApprovedCustomerAsync();                     // KYC_STATUS_CHANGED
+        var paid = await kit.CreateAsync(PurchaseKit.CardBody(user, 20m));
+        var declined = await kit.CreateAsync(PurchaseKit.CardBody(user, 21m));
+        using var browser = new FormClient(server.BaseAddress);
+        var card = new Dictionary<string, string> { ["expiry"] = "12/39", ["cvc"] = "123", ["holder"] = "L" };
+        await browser.SubmitAsync($"/payment/{paid}/card", $"/payment/{paid}/card", new(card) { ["number"] = "4242424242424242" });        // PAY_IN
+        await browser.SubmitAsync($"/payment/{declined}/card", $"/payment/{declined}/card", new(card) { ["number"] = "4000000000000002" }); // PAYMENT_FAILED
+
+        var mine = await receiver.WaitForAsync(r => r.Path == "/mine", 3);
+        foreach (var request in mine)
+        {
+            Assert.True(SignatureHolds(request, kit.Credentials.ApiSecret), "signature does not verify");
+            Assert.Equal(kit.Credentials.ApiKey, request.Headers["X-API-Key"]);
+            Assert.InRange(long.Parse(request.Headers["X-Timestamp"], CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
+            var body = JsonDocument.Parse(request.Body).RootElement;
+            Assert.Equal(request.Headers["X-Event-Id"], body.GetProperty("id").GetString());
+            Assert.Equal(request.Headers["X-Event-Type"], body.GetProperty("type").GetString());
+        }
+        var types = mine.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal(["KYC_STATUS_CHANGED", "PAY_IN", "PAYMENT_FAILED"], types);
+        var payIn = JsonDocument.Parse(mine[1].Body).RootElement.GetProperty("data");
+        Assert.Equal(paid, payIn.GetProperty("id").GetString());
+        Assert.Equal("payment_received", payIn.GetProperty("status").GetString());
+        Assert.Equal(2000, payIn.GetProperty("fiat_amount").GetInt64());
+        Assert.DoesNotContain(receiver.Requests, r => r.Path == "/other");
+    }
+
+    [Fact]
+    public async Task AReceiverThatWasDownGetsEverythingAfterwardsInOrder()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var kit = await PurchaseKit.CreateAsync(server);
+        await FormAsync(kit.Http, "/api/subscribeToWebhook", "KYC_STATUS_CHANGED", receiver.BaseAddress.ToString());
+        receiver.FailNext(3);
+        var user = await kit.RegisterAsync();
+
+        // Five decisions in a row: the first attempts meet a receiver that is down.
+        for (var i = 0; i < 5; i++)
+        {
+            await server.WithServiceAsync<Customer, CustomerKycService>(s => s.DecideAsync(user, i % 2 == 0, $"decision {i}", CancellationToken.None));
+        }
+
+        var received = await receiver.WaitForAsync(_ => true, 5, TimeSpan.FromSeconds(30));
+        var reasons = received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").TryGetProperty("reason", out var reason) ? reason.GetString() : "approved").ToList();
+        Assert.Equal(["approved", "decision 1", "approved", "decision 3", "approved"], reasons);
+        var log = await (await kit.Http.GetAsync("/api/webhooks/deliveries")).JsonAsync();
+        var first = log.GetProperty("data").EnumerateArray().Last();
+        Assert.True(first.GetProperty("attempts").GetInt32() >= 2);
+        Assert.Equal(503, first.GetProperty("attempt_log")[0].GetProperty("status_code").GetInt32());
+        Assert.Equal("down for maintenance", first.GetProperty("attempt_log")[0].GetProperty("response_snippet").GetString());
+    }
+
+    [Fact]
+    public async Task RedeliveryAndTheTestEventReachTheReceiverAgain()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var kit = await PurchaseKit.CreateAsync(server);
+        var stranger = await PurchaseKit.CreateAsync(server);
+        await FormAsync(kit.Http, "/api/subscribeToWebhook", "KYC_STATUS_CHANGED", receiver.BaseAddress.ToString());
+        await kit.ApprovedCustomerAsync();
+        await receiver.WaitForAsync(_ => true, 1);
+        var deliveryId = (await (await kit.Http.GetAsync("/api/webhooks/deliveries")).JsonAsync()).GetProperty("data")[0].GetProperty("id").GetInt64();
+
+        var redeliver = await (await kit.Http.PostAsync($"/api/webhooks/deliveries/{deliveryId}/redeliver", null)).JsonAsync();
+        var foreign = await (await stranger.Http.PostAsync($"/api/webhooks/deliveries/{deliveryId}/redeliver", null)).JsonAsync();
+        var test = await (await kit.Http.PostAsJsonAsync("/api/webhooks/test", new { type = "KYC_STATUS_CHANGED" })).JsonAsync();
+
+        Assert.Equal("redelivery_scheduled", redeliver.GetProperty("data").GetString());
+        Assert.Equal("delivery_not_found", foreign.GetProperty("error").GetString());
+        var all = await receiver.WaitForAsync(_ => true, 3);
+        Assert.Equal(2, all.Count(r => r.Headers["X-Event-Type"] == "KYC_STATUS_CHANGED"));
+        Assert.Single(all, r => r.Headers["X-Event-Type"] == "WEBHOOK_TEST" && r.Headers["X-Event-Id"] == test.GetProperty("data").GetProperty("event_id").GetString());
+        Assert.All(all, r => Assert.True(SignatureHolds(r, kit.Credentials.ApiSecret)));
+    }
+
+    [Fact]
+    public async Task ProductionRefusesPlainHttpAndPrivateAddresses()
+    {
+        Assert.NotNull(Features.Webhooks.WebhookUrlPolicy.Check(new Uri("http://demo.com/hook"), sandbox: false));
+        Assert.NotNull(Features.Webhooks.WebhookUrlPolicy.Check(new Uri("https://127.0.0.1/hook"), sandbox: false));
+        Assert.NotNull(Features.Webhooks.WebhookUrlPolicy.Check(new Uri("https://10.1.2.3/hook"), sandbox: false));
+        Assert.NotNull(Features.Webhooks.WebhookUrlPolicy.Check(new Uri("https://169.254.169.254/latest/meta-data"), sandbox: false));
+        Assert.NotNull(Features.Webhooks.WebhookUrlPolicy.Check(new Uri("https://[::1]/hook"), sandbox: false));
+        Assert.Null(Features.Webhooks.WebhookUrlPolicy.Check(new Uri("https://demo.com/hook"), sandbox: false));
+        Assert.Null(Features.Webhooks.WebhookUrlPolicy.Check(new Uri("http://127.0.0.1:9000/hook"), sandbox: true));
+        await Task.CompletedTask;
+    }
+}
+
+/// <summary>A server whose dispatcher never polls on its own (an hour between looks): only the commit signal can wake it.</summary>
+public sealed class NoPollServer : ServerFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Overrides => base.Overrides.Append(new("Webhooks:IdlePoll", "01:00:00"));
+}
+
+public sealed class WebhookWakeUpTests(NoPollServer server) : IClassFixture<NoPollServer>
+{
+    [Fact]
+    public async Task ACommittedEventWakesTheDispatcherWithoutPolling()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var kit = await PurchaseKit.CreateAsync(server);
+        await kit.Http.PostAsync("/api/subscribeToWebhook", new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = receiver.BaseAddress.ToString() }));
+        var user = await kit.RegisterAsync();
+
+        await server.WithServiceAsync<Customer, CustomerKycService>(s => s.DecideAsync(user, true, null, CancellationToken.None));
+
+        // With polling an hour apart, the event can only arrive because the commit signalled the dispatcher.
+        var received = Assert.Single(await receiver.WaitForAsync(_ => true, 1));
+        Assert.Equal("KYC_STATUS_CHANGED", received.Headers["X-Event-Type"]);
+    }
+}
