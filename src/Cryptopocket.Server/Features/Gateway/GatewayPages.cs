@@ -122,14 +122,10 @@ public static class GatewayPages
     private static async Task<IResult> PayByCardAsync(
         string paymentId, HttpContext http, GatewayContext gateway, IAntiforgery antiforgery, IDataProtectionProvider protection, TimeProvider clock)
     {
-        var (payment, texts) = await gateway.LoadAsync(paymentId, http);
-        if (payment is null)
+        var (payment, texts, refused) = await ActionableAsync(paymentId, PaymentTypes.Card, http, gateway, antiforgery);
+        if (refused is not null)
         {
-            return NotFound(texts);
-        }
-        if (!IsActionable(payment, PaymentTypes.Card) || !await IsValidFormAsync(http, antiforgery))
-        {
-            return ToStatus(payment, http);
+            return refused;
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var digits = SandboxCards.Digits(form["number"]);
@@ -181,14 +177,10 @@ public static class GatewayPages
     private static async Task<IResult> AnswerChallengeAsync(
         string paymentId, HttpContext http, GatewayContext gateway, IAntiforgery antiforgery, IDataProtectionProvider protection)
     {
-        var (payment, texts) = await gateway.LoadAsync(paymentId, http);
-        if (payment is null)
+        var (payment, texts, refused) = await ActionableAsync(paymentId, PaymentTypes.Card, http, gateway, antiforgery);
+        if (refused is not null)
         {
-            return NotFound(texts);
-        }
-        if (!IsActionable(payment, PaymentTypes.Card) || !await IsValidFormAsync(http, antiforgery))
-        {
-            return ToStatus(payment, http);
+            return refused;
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         string holderJson;
@@ -224,14 +216,10 @@ public static class GatewayPages
     private static async Task<IResult> AnswerPsd2Async(
         string paymentId, HttpContext http, GatewayContext gateway, IAntiforgery antiforgery, IOptionsSnapshot<PaymentOptions> options)
     {
-        var (payment, texts) = await gateway.LoadAsync(paymentId, http);
-        if (payment is null)
+        var (payment, texts, refused) = await ActionableAsync(paymentId, PaymentTypes.Psd2, http, gateway, antiforgery);
+        if (refused is not null)
         {
-            return NotFound(texts);
-        }
-        if (!IsActionable(payment, PaymentTypes.Psd2) || !await IsValidFormAsync(http, antiforgery))
-        {
-            return ToStatus(payment, http);
+            return refused;
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         if (form["action"] == "cancel")
@@ -277,6 +265,25 @@ public static class GatewayPages
         var view = await gateway.ViewAsync(payment, http.RequestAborted);
         return Page<GatewayStatusPage>(texts, view, new Dictionary<string, string>(),
             extra: new() { [nameof(GatewayStatusPage.ReturnUrl)] = ReturnUrl(payment) });
+    }
+
+    /// <summary>
+    /// The purchase behind a form post, or the answer to give instead: not found, or — when it no longer awaits this
+    /// method's payment or the form's antiforgery token is wrong — its status page, so a replay changes nothing.
+    /// </summary>
+    private static async Task<(Payment Payment, GatewayTexts Texts, IResult? Refused)> ActionableAsync(
+        string paymentId, string method, HttpContext http, GatewayContext gateway, IAntiforgery antiforgery)
+    {
+        var (payment, texts) = await gateway.LoadAsync(paymentId, http);
+        if (payment is null)
+        {
+            return (null!, texts, NotFound(texts));
+        }
+        if (!IsActionable(payment, method) || !await IsValidFormAsync(http, antiforgery))
+        {
+            return (payment, texts, ToStatus(payment, http));
+        }
+        return (payment, texts, null);
     }
 
     private static async Task<IResult> MethodPageAsync<TPage>(string paymentId, string method, HttpContext http, GatewayContext gateway)
