@@ -104,6 +104,33 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     }
 
     [Fact]
+    public async Task TheChainsNativeCoinIsDeliveredAsValue()
+    {
+        var kit = await PurchaseKit.CreateAsync(server);
+        var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), 20m, type: "transfer");
+        var wallet = RandomWallet();
+        body["wallet"] = wallet;
+        body["coin_symbol"] = "POL";
+        var id = await kit.CreateAsync(body);
+        await server.QueryAsync(async db =>
+        {
+            var payment = await db.Payments.SingleAsync(p => p.Id == id);
+            await new PaymentLifecycle(db, TimeProvider.System).RecordPaymentReceivedAsync(payment, null, CancellationToken.None);
+            return true;
+        });
+
+        await SettleAsync(id);
+
+        var detail = await kit.DetailAsync(id);
+        // (20 − 0.10 transfer fee − 0.10 network) / 0.20 EUR = 99 POL, sent as the transaction's value.
+        Assert.Equal(99m, detail.GetProperty("coin_amount").GetDecimal());
+        Assert.Equal(BaseUnits.From(99m, 18), await server.Chain.Node.BalanceAsync(wallet, CancellationToken.None));
+        Assert.Empty(await TransfersToAsync(wallet));
+        var receipt = await server.Chain.Node.ReceiptAsync(detail.GetProperty("txid").GetString()!, CancellationToken.None);
+        Assert.True(receipt!.Succeeded);
+    }
+
+    [Fact]
     public async Task ACrashAfterBroadcastBeforeRecordingItLeadsToNoSecondTransfer()
     {
         var (_, id, wallet) = await PaidPurchaseAsync(42.42m);
