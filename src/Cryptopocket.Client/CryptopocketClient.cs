@@ -255,6 +255,105 @@ public sealed class CryptopocketClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Subscribes a URL to one event type (<c>POST api/subscribeToWebhook</c>, form-encoded). Each event type has at
+    /// most one subscription; change its URL with <see cref="UpdateWebhookSubscriptionAsync"/>. Check the deliveries
+    /// with <see cref="WebhookVerifier"/>.
+    /// </summary>
+    /// <param name="type">The event type (see <see cref="WebhookEventTypes"/>).</param>
+    /// <param name="url">The absolute http(s) URL to deliver to; https and a public address outside the sandbox.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the subscription exists.</returns>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not absolute.</exception>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <c>subscription_already_exists</c>, or
+    /// <see cref="CryptopocketException.ValidationFailed"/> for an unknown type or a URL it does not accept.
+    /// </exception>
+    public Task SubscribeToWebhookAsync(string type, Uri url, CancellationToken cancellationToken = default) =>
+        SendSubscriptionAsync("api/subscribeToWebhook", type, url, cancellationToken);
+
+    /// <summary>Changes the URL of the subscription of one event type (<c>POST api/updateWebhookSubscription</c>, form-encoded).</summary>
+    /// <param name="type">The event type (see <see cref="WebhookEventTypes"/>).</param>
+    /// <param name="url">The new absolute http(s) URL to deliver to.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the subscription is changed.</returns>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not absolute.</exception>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <c>subscription_not_found</c>, or
+    /// <see cref="CryptopocketException.ValidationFailed"/> for an unknown type or a URL it does not accept.
+    /// </exception>
+    public Task UpdateWebhookSubscriptionAsync(string type, Uri url, CancellationToken cancellationToken = default) =>
+        SendSubscriptionAsync("api/updateWebhookSubscription", type, url, cancellationToken);
+
+    /// <summary>Lists the integration's webhook deliveries, newest first, each with its attempts (<c>GET api/webhooks/deliveries</c>).</summary>
+    /// <param name="options">The filters; the last 100 deliveries of every status and type when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The deliveries.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="WebhookDeliveryListOptions.Status"/> is <see cref="WebhookDeliveryStatus.Unknown"/>.</exception>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <see cref="CryptopocketException.ValidationFailed"/> for a limit over 500.
+    /// </exception>
+    public Task<IReadOnlyList<WebhookDeliveryInfo>> ListWebhookDeliveriesAsync(
+        WebhookDeliveryListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new WebhookDeliveryListOptions();
+        var path = "api/webhooks/deliveries" + Query(
+            ("status", options.Status is { } status ? WireConversions.ToWire(status) : null),
+            ("type", options.Type),
+            ("limit", options.Limit?.ToString(CultureInfo.InvariantCulture)));
+        return SendAuthorizedAsync<OkResponse<IReadOnlyList<WebhookDeliveryDetail>>, IReadOnlyList<WebhookDeliveryInfo>>(
+            () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToWebhookDeliveries, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends one delivery again, whatever its status (<c>POST api/webhooks/deliveries/{id}/redeliver</c>): it becomes
+    /// pending and is attempted at once.
+    /// </summary>
+    /// <param name="deliveryId">The delivery's id, from <see cref="ListWebhookDeliveriesAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the redelivery is scheduled.</returns>
+    /// <exception cref="CryptopocketException">The server answered with an error, e.g. <c>delivery_not_found</c>.</exception>
+    public Task RedeliverWebhookAsync(long deliveryId, CancellationToken cancellationToken = default)
+    {
+        var path = "api/webhooks/deliveries/" + deliveryId.ToString(CultureInfo.InvariantCulture) + "/redeliver";
+        return SendAuthorizedAsync<OkResponse<string>, string>(
+            () => new HttpRequestMessage(HttpMethod.Post, path), WireConversions.ToAcknowledgement, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends again every delivery of the events that happened in [<paramref name="from"/>, <paramref name="to"/>)
+    /// (<c>POST api/webhooks/redeliver</c>), for a receiver that lost data.
+    /// </summary>
+    /// <param name="from">The first moment of the range.</param>
+    /// <param name="to">The end of the range, excluded.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many deliveries were scheduled again.</returns>
+    /// <exception cref="CryptopocketException">The server answered with an error.</exception>
+    public Task<int> RedeliverWebhooksAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new RedeliverRangeRequest(from, to), TypeInfo<RedeliverRangeRequest>());
+        return SendAuthorizedAsync<OkResponse<RedeliveryCount>, int>(
+            () => JsonPost("api/webhooks/redeliver", body), WireConversions.ToRedeliveryCount, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a <see cref="WebhookEventTypes.WebhookTest"/> event to the subscription of one event type
+    /// (<c>POST api/webhooks/test</c>), to check a receiver.
+    /// </summary>
+    /// <param name="type">The event type whose subscription receives the test (see <see cref="WebhookEventTypes"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The test event's id, as the receiver gets it in the body and <c>X-Event-Id</c>.</returns>
+    /// <exception cref="CryptopocketException">
+    /// The server answered with an error, e.g. <c>subscription_not_found</c> when the type has no subscription.
+    /// </exception>
+    public Task<string> SendTestWebhookAsync(string type, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new SendTestWebhookRequest(type), TypeInfo<SendTestWebhookRequest>());
+        return SendAuthorizedAsync<OkResponse<TestWebhookQueued>, string>(
+            () => JsonPost("api/webhooks/test", body), WireConversions.ToTestEventId, cancellationToken);
+    }
+
     /// <summary>Releases the token lock. The <see cref="HttpClient"/> passed in is not disposed.</summary>
     public void Dispose() => _tokens.Dispose();
 
@@ -265,6 +364,21 @@ public sealed class CryptopocketClient : IDisposable
         var requestedAt = _clock.GetUtcNow();
         return await SendAsync<OkResponse<AuthenticateData>, AccessToken>(
             JsonPost("api/authenticate", body), token: null, answer => WireConversions.ToAccessToken(answer, requestedAt), cancellationToken);
+    }
+
+    private Task SendSubscriptionAsync(string path, string type, Uri url, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(url);
+        if (!url.IsAbsoluteUri)
+        {
+            throw new ArgumentException("A webhook URL must be absolute.", nameof(url));
+        }
+        var fields = new Dictionary<string, string> { ["type"] = type, ["url"] = url.AbsoluteUri };
+        return SendAuthorizedAsync<OkResponse<string>, string>(
+            () => new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) },
+            WireConversions.ToAcknowledgement,
+            cancellationToken);
     }
 
     private async Task<TResult> SendAuthorizedAsync<TWire, TResult>(
@@ -350,5 +464,5 @@ public sealed class CryptopocketClient : IDisposable
         return query.ToString();
     }
 
-    private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)CryptopocketJson.Options.GetTypeInfo(typeof(T));
+    private static JsonTypeInfo<T> TypeInfo<T>() => ClientJson.TypeInfo<T>();
 }

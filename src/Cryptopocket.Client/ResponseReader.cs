@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Cryptopocket.Contracts;
 
 namespace Cryptopocket.Client;
@@ -101,6 +100,5 @@ internal static class ResponseReader
         new(CryptopocketException.UnexpectedResponse, status, message, innerException: innerException);
 
     /// <summary>Reads <paramref name="element"/> with the wire's JSON rules.</summary>
-    public static T? Deserialize<T>(JsonElement element) =>
-        element.Deserialize((JsonTypeInfo<T>)CryptopocketJson.Options.GetTypeInfo(typeof(T)));
+    public static T? Deserialize<T>(JsonElement element) => element.Deserialize(ClientJson.TypeInfo<T>());
 }

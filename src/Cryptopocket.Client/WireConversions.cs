@@ -68,6 +68,27 @@ internal static class WireConversions
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Only a known payment status can be sent."),
     };
 
+    public static WebhookDeliveryStatus WebhookDeliveryStatus(string? value) => value?.ToLowerInvariant() switch
+    {
+        "pending" => Client.WebhookDeliveryStatus.Pending,
+        "delivered" => Client.WebhookDeliveryStatus.Delivered,
+        "failed" => Client.WebhookDeliveryStatus.Failed,
+        _ => Client.WebhookDeliveryStatus.Unknown,
+    };
+
+    public static string ToWire(WebhookDeliveryStatus status) => status switch
+    {
+        Client.WebhookDeliveryStatus.Pending => "pending",
+        Client.WebhookDeliveryStatus.Delivered => "delivered",
+        Client.WebhookDeliveryStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Only a known delivery status can be sent."),
+    };
+
+    public static Uri AbsoluteUrl(string? value, string field) =>
+        Uri.TryCreate(Required(value, field), UriKind.Absolute, out var url)
+            ? url
+            : throw new FormatException($"The answer's '{field}' is not an absolute URL.");
+
     public static KycStatus KycStatus(string? value) => value?.ToUpperInvariant() switch
     {
         "UNUSED" => Client.KycStatus.Unused,
@@ -188,10 +209,8 @@ internal static class WireConversions
     public static GuidedPaymentResult ToGuidedPaymentResult(SuccessResponse<GuidedPaymentCreated> answer)
     {
         var data = Required(answer.Data, "data");
-        var gatewayUrl = Required(data.GatewayUrl, "data.gateway_url");
-        return Uri.TryCreate(gatewayUrl, UriKind.Absolute, out var url)
-            ? new GuidedPaymentResult(Required(data.PaymentId, "data.payment_id"), url, data.ExternalId)
-            : throw new FormatException("The answer's 'data.gateway_url' is not an absolute URL.");
+        var gatewayUrl = AbsoluteUrl(data.GatewayUrl, "data.gateway_url");
+        return new GuidedPaymentResult(Required(data.PaymentId, "data.payment_id"), gatewayUrl, data.ExternalId);
     }
 
     public static PaymentInfo ToPaymentInfo(OkResponse<PaymentDetail> answer) => ToPaymentInfo(Required(answer.Data, "data"));
@@ -224,4 +243,31 @@ internal static class WireConversions
             pagination.Total,
             pagination.LastPage);
     }
+
+    /// <summary>The <c>data</c> string of an acknowledgement, e.g. <c>subscription_created</c>.</summary>
+    public static string ToAcknowledgement(OkResponse<string> answer) => Required(answer.Data, "data");
+
+    public static IReadOnlyList<WebhookDeliveryInfo> ToWebhookDeliveries(OkResponse<IReadOnlyList<WebhookDeliveryDetail>> answer) =>
+        Required(answer.Data, "data").Select(ToWebhookDelivery).ToList();
+
+    public static WebhookDeliveryInfo ToWebhookDelivery(WebhookDeliveryDetail delivery) => new(
+        delivery.Id,
+        Required(delivery.EventId, "event_id"),
+        Required(delivery.EventType, "event_type"),
+        AbsoluteUrl(delivery.Url, "url"),
+        WebhookDeliveryStatus(delivery.Status),
+        delivery.Attempts,
+        delivery.LastStatusCode,
+        delivery.CreatedAt,
+        delivery.DeliveredAt,
+        delivery.NextAttemptAt,
+        Required(delivery.AttemptLog, "attempt_log")
+            .Select(a => new WebhookDeliveryAttempt(a.AttemptedAt, a.StatusCode, a.LatencyMs, a.ResponseSnippet, a.Error))
+            .ToList());
+
+    public static int ToRedeliveryCount(OkResponse<RedeliveryCount> answer) =>
+        Required(answer.Data, "data").RedeliveryScheduled ?? throw new FormatException("The answer has no 'data.redelivery_scheduled'.");
+
+    public static string ToTestEventId(OkResponse<TestWebhookQueued> answer) =>
+        Required(Required(answer.Data, "data").EventId, "data.event_id");
 }

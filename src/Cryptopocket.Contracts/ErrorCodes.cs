@@ -29,4 +29,10 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "payload_too_large";
     public const string NotFound = "not_found";
     public const string FiatNotSupported = "fiat_not_supported";
+    public const string PaymentNotFound = "payment_not_found";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
+    public const string SubscriptionAlreadyExists = "subscription_already_exists";
+    public const string SubscriptionNotFound = "subscription_not_found";
+    public const string DeliveryNotFound = "delivery_not_found";
 }

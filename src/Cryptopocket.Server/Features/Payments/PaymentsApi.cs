@@ -12,7 +12,7 @@ namespace Cryptopocket.Server.Features.Payments;
 
 public static class PaymentsApi
 {
-    public const string PaymentNotFound = "payment_not_found";
+    private const string PaymentNotFound = ErrorCodes.PaymentNotFound;
 
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
     {

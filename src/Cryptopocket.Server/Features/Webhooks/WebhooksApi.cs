@@ -16,9 +16,9 @@ public sealed record WebhookAttemptView(DateTimeOffset AttemptedAt, int? StatusC
 
 public static class WebhooksApi
 {
-    public const string AlreadySubscribed = "subscription_already_exists";
-    public const string SubscriptionNotFound = "subscription_not_found";
-    public const string DeliveryNotFound = "delivery_not_found";
+    private const string AlreadySubscribed = ErrorCodes.SubscriptionAlreadyExists;
+    private const string SubscriptionNotFound = ErrorCodes.SubscriptionNotFound;
+    private const string DeliveryNotFound = ErrorCodes.DeliveryNotFound;
 
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration, bool sandbox)
     {

@@ -18,8 +18,8 @@ namespace Cryptopocket.Server.Infrastructure.Idempotency;
 public sealed class IdempotencyFilter(AppDbContext db, TimeProvider clock, IOptions<JsonOptions> json) : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
-    public const string KeyReused = "idempotency_key_reused";
-    public const string KeyInvalid = "idempotency_key_invalid";
+    private const string KeyReused = Contracts.ErrorCodes.IdempotencyKeyReused;
+    private const string KeyInvalid = Contracts.ErrorCodes.IdempotencyKeyInvalid;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
