@@ -17,6 +17,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private int _failuresLeft;
 
     public ConcurrentQueue<Received> Requests { get; } = new();
+
+    /// <summary>How long the receiver takes to answer: a slow partner keeps attempts in flight.</summary>
+    public TimeSpan Delay { get; set; }
     public Uri BaseAddress { get; private set; } = null!;
 
     private WebhookReceiver(WebApplication app) => _app = app;
@@ -31,6 +34,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer);
+            await Task.Delay(receiver.Delay);
             if (Interlocked.Decrement(ref receiver._failuresLeft) >= 0)
             {
                 return Results.Text("down for maintenance", statusCode: 503);
