@@ -75,6 +75,7 @@ public sealed class CreatePaymentTests(ServerFixture server) : IClassFixture<Ser
         Assert.Equal("started", detail.GetProperty("status").GetString());
         Assert.Equal(15050, detail.GetProperty("fiat_amount").GetInt64());
         Assert.Equal(JsonValueKind.Number, detail.GetProperty("coin_amount").ValueKind);
+        Assert.DoesNotMatch("0$", detail.GetProperty("coin_amount").GetRawText());
         // (150.50 − 2.5 % − 0.25 − 0.10 network) / 0.92, rounded down to 6 places: fees 4.11 (3.7625+0.25 → 4.01) …
         var fees = 4.01m + 0.10m;
         Assert.Equal(decimal.Round((150.50m - fees) / 0.92m, 6, MidpointRounding.ToZero), detail.GetProperty("coin_amount").GetDecimal());

@@ -16,7 +16,8 @@ public static class PaymentMapping
         FiatAmount = p.FiatAmountCents,
         FiatSymbol = p.FiatSymbol,
         CoinSymbol = p.CoinSymbol,
-        CoinAmount = p.CoinAmount,
+        // PostgreSQL hands numeric(38,18) back with its full scale (53.967391000000000000); print the same digits everywhere.
+        CoinAmount = decimal.Round(p.CoinAmount, p.CoinDecimals) / 1.000000000000000000000000000000000m,
         CreatedAt = new DateTimeOffset(p.CreatedAt),
         Holder = p.HolderJson is null ? null : JsonDocument.Parse(p.HolderJson).RootElement.Clone(),
         Txid = p.Status == PaymentStatuses.CoinsSent ? p.Txid : null,
