@@ -30,7 +30,7 @@ public sealed class KycPageFixture : SandboxServerFixture
         await base.InitializeAsync();
         _callback = CallbackReceiver.Start();
         _playwright = await Playwright.CreateAsync();
-        Assertions.SetDefaultExpectTimeout(10_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
@@ -69,8 +69,8 @@ public sealed class KycPageFixture : SandboxServerFixture
             DeviceScaleFactor = 2,
             Locale = locale,
         });
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         return context;
     }
 }

@@ -104,7 +104,7 @@ public sealed class SandboxChainFixture : IAsyncLifetime
         await WaitForChainAsync();
 
         _playwright = await Playwright.CreateAsync();
-        Assertions.SetDefaultExpectTimeout(10_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = KycPageFixture.ChromiumPath,
@@ -229,8 +229,8 @@ public sealed class SandboxChainFixture : IAsyncLifetime
             DeviceScaleFactor = 2,
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         return context;
     }
 
