@@ -219,6 +219,18 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
             Assert.NotEqual(first.TxHash, replaced.TxHash);
             Assert.Contains(first.TxHash, replaced.PreviousHashes, StringComparison.Ordinal);
             Assert.True(BigInteger.Parse(replaced.MaxPriorityFeePerGas) > BigInteger.Parse(first.MaxPriorityFeePerGas));
+            Assert.Equal(0, await server.QueryAsync(db => db.OperatorAlerts.CountAsync(a => a.Key == $"transfer_stuck:{replaced.Id}")));
+
+            // Still not mined after several replacements: an operator is told.
+            for (var i = 1; i < ChainSettlement.StuckAlertAfterReplacements; i++)
+            {
+                await Task.Delay(1200);
+                await server.RoundAsync();
+            }
+            var stuck = await server.QueryAsync(db => db.ChainTransfers.AsNoTracking().SingleAsync(t => t.PaymentId == id));
+            Assert.Equal(ChainSettlement.StuckAlertAfterReplacements, stuck.Replacements);
+            Assert.Equal(first.Nonce, stuck.Nonce);
+            Assert.Equal(1, await server.QueryAsync(db => db.OperatorAlerts.CountAsync(a => a.Key == $"transfer_stuck:{stuck.Id}" && a.ResolvedAt == null)));
         }
         finally
         {

@@ -21,6 +21,9 @@ namespace Cryptopocket.Server.Features.Settlement;
 public sealed class ChainSettlement(
     AppDbContext db, ChainRegistry chains, IOptionsMonitor<SettlementOptions> options, TimeProvider clock, ILogger<ChainSettlement> logger)
 {
+    /// <summary>Replacements of one transfer after which an operator is alerted.</summary>
+    public const int StuckAlertAfterReplacements = 3;
+
     public async Task RunRoundAsync(string chainName, CancellationToken cancellationToken)
     {
         var chain = chains.Find(chainName);
@@ -117,6 +120,13 @@ public sealed class ChainSettlement(
         transfer.Version++;
         await db.SaveChangesAsync(cancellationToken);
         logger.LogWarning("Replacing stuck transfer {TransferId} (nonce {Nonce}) with {Hash}", transfer.Id, transfer.Nonce, transfer.TxHash);
+        if (transfer.Replacements >= StuckAlertAfterReplacements)
+        {
+            // Fees keep rising and nothing is mined: a congested chain, a node that drops it, or a nonce another
+            // sender used. Replacing stays safe (one nonce, one transfer), but a person must look.
+            await RaiseAlertAsync($"transfer_stuck:{transfer.Id}",
+                $"Transfer {transfer.Id} for purchase {transfer.PaymentId} (nonce {transfer.Nonce}) has been replaced {transfer.Replacements} times without being mined.", cancellationToken);
+        }
         await BroadcastAsync(transfer, node, cancellationToken);
     }
 
