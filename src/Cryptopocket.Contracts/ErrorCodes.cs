@@ -19,7 +19,6 @@ public static class ErrorCodes
     public const string LimitExceeded = "limit_exceded";
     public const string CoinNotSupported = "coin_not_supported";
     public const string MinPurchase = "min_purchase";
-    public const string MaxPurchase = "max_purchase";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string ErrorPaymentCreation = "error_payment_creation";
     public const string GuidedPaymentEurOnly = "guided_payment_eur_only";

@@ -33,7 +33,7 @@ public sealed class GatewayContext(
         var allowed = await db.Integrations.AsNoTracking().Where(i => i.Id == payment.IntegrationId)
             .Select(i => i.AllowedPaymentMethods).SingleAsync(cancellationToken);
         var methods = catalogue.Value.PaymentMethods.Select(m => m.Code)
-            .Where(code => allowed.Split(',', StringSplitOptions.TrimEntries).Contains(code)).ToList();
+            .Where(Integrations.Integration.ParseMethods(allowed).Contains).ToList();
         return GatewayView.From(payment, methods);
     }
 

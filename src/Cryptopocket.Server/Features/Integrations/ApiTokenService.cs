@@ -21,7 +21,7 @@ public sealed class AuthOptions
 public sealed record CallingIntegration(int Id, string Name, string AllowedPaymentMethods, decimal PartnerFeePercent)
 {
     public bool Allows(string paymentType) =>
-        AllowedPaymentMethods.Split(',', StringSplitOptions.TrimEntries).Contains(paymentType, StringComparer.OrdinalIgnoreCase);
+        Integration.ParseMethods(AllowedPaymentMethods).Contains(paymentType, StringComparer.OrdinalIgnoreCase);
 }
 
 public sealed class ApiTokenService(AppDbContext db, TimeProvider clock, IOptions<AuthOptions> options)

@@ -30,11 +30,9 @@ public sealed class Integration
     public DateTime CreatedAt { get; set; }
     public DateTime SecretRotatedAt { get; set; }
 
-    public IReadOnlyList<string> PaymentMethods =>
-        AllowedPaymentMethods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    public bool Allows(string paymentType) =>
-        PaymentMethods.Contains(paymentType, StringComparer.OrdinalIgnoreCase);
+    /// <summary>The one reading of <see cref="AllowedPaymentMethods"/>, wherever it is needed.</summary>
+    public static IReadOnlyList<string> ParseMethods(string allowedPaymentMethods) =>
+        allowedPaymentMethods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 internal sealed class IntegrationConfiguration : IEntityTypeConfiguration<Integration>

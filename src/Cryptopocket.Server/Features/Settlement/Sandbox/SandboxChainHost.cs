@@ -65,8 +65,9 @@ public sealed class SandboxChainHost(
         var signer = new EvmRpcClient(httpClients.CreateClient("evm"), new Uri(signerUrl));
 
         var saved = SandboxChainState.Load(server.DataDir);
-        var reuse = await IsAliveAsync(node, cancellationToken) && saved is not null && await StillHasContractsAsync(node, saved, cancellationToken);
-        if (!await IsAliveAsync(node, cancellationToken))
+        var alive = await IsAliveAsync(node, cancellationToken);
+        var reuse = alive && saved is not null && await StillHasContractsAsync(node, saved, cancellationToken);
+        if (!alive)
         {
             _children.Add(ChildProcess.Start("node",
                 [Path.Combine(chainDirectory, "node_modules", "hardhat", "internal", "cli", "bootstrap.js"), "node", "--hostname", "127.0.0.1", "--port",
