@@ -27,6 +27,9 @@ public static class WebhookEventTypes
     /// <summary>A purchase ends <c>payment_rejected</c> or <c>expired</c>; <c>data</c> is the purchase, with <c>failure_reason</c>.</summary>
     public const string PaymentFailed = "PAYMENT_FAILED";
 
+    /// <summary>A sale ends <c>expired</c> (nothing arrived) or <c>rejected</c> (too little to pay out); <c>data</c> is the sale.</summary>
+    public const string RampoffFailed = "RAMPOFF_FAILED";
+
     /// <summary>A customer's KYC status changes; <c>data</c> is <c>{"user_id","kyc_status","reason"?,"updated_at"}</c>.</summary>
     public const string KycStatusChanged = "KYC_STATUS_CHANGED";
 

@@ -24,5 +24,10 @@ namespace Cryptopocket.Contracts;
 [JsonSerializable(typeof(SuccessResponse<System.Text.Json.JsonElement>))]
 [JsonSerializable(typeof(OkResponse<PaymentDetail>))]
 [JsonSerializable(typeof(PageResponse<PaymentDetail>))]
+[JsonSerializable(typeof(CreateRampoffRequest))]
+[JsonSerializable(typeof(OkResponse<RampoffCreated>))]
+[JsonSerializable(typeof(OkResponse<RampoffDetail>))]
+[JsonSerializable(typeof(PageResponse<RampoffDetail>))]
+[JsonSerializable(typeof(OkResponse<RampoffQuote>))]
 [JsonSerializable(typeof(WebhookEvent))]
 public sealed partial class CryptopocketJsonContext : JsonSerializerContext;

@@ -34,4 +34,6 @@ public static class ErrorCodes
     public const string SubscriptionAlreadyExists = "subscription_already_exists";
     public const string SubscriptionNotFound = "subscription_not_found";
     public const string DeliveryNotFound = "delivery_not_found";
+    public const string RampoffNotFound = "rampoff_not_found";
+    public const string ErrorRampoffCreation = "error_rampoff_creation";
 }

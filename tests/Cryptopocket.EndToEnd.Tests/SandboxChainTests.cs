@@ -20,7 +20,7 @@ namespace Cryptopocket.EndToEnd.Tests;
 /// JSON-RPC against the node (not the project's client); <c>cryptopocket chain faucet</c> gives test coins to anyone.
 /// The fixture stops the server with SIGTERM at the end and fails unless the node and signer stop with it.
 /// </summary>
-public sealed class SandboxChainTests(SandboxChainFixture fixture) : IClassFixture<SandboxChainFixture>
+public sealed partial class SandboxChainTests(SandboxChainFixture fixture) : IClassFixture<SandboxChainFixture>
 {
     /// <summary>Hardhat's local chain id, which the sandbox keeps.</summary>
     private const long ChainId = 31337;

@@ -23,7 +23,7 @@ public static class ChainCommands
     private static Command Status()
     {
         var json = GlobalOptions.Json();
-        var command = new Command("status", "Each chain's RPC URL, chain id, token contracts, hot wallet and its balances.") { json };
+        var command = new Command("status", "Each chain's RPC URL, chain id, token contracts, hot wallet and its balances, deposit factory and sweeper.") { json };
         command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(async () =>
         {
             var state = LoadState(parse);
@@ -42,11 +42,21 @@ public static class ChainCommands
                     tokens[symbol] = new JsonObject { ["address"] = token.Address, ["decimals"] = token.Decimals };
                     balances[symbol] = Format(BaseUnits.ToAmount(await node.TokenBalanceAsync(token.Address, chainState.HotWallet, cancellationToken), token.Decimals));
                 }
-                chains[name] = new JsonObject
+                var entry = new JsonObject
                 {
                     ["rpc_url"] = state.RpcUrl, ["chain_id"] = state.ChainId, ["native_symbol"] = chainState.NativeSymbol,
                     ["hot_wallet"] = chainState.HotWallet, ["tokens"] = tokens, ["hot_wallet_balances"] = balances,
                 };
+                // The off-ramp's pieces; absent from a chain.json written before they existed.
+                if (chainState.DepositFactory.Length > 0)
+                {
+                    entry["deposit_factory"] = chainState.DepositFactory;
+                    entry["deposit_code_hash"] = chainState.DepositCodeHash;
+                    entry["treasury"] = chainState.Treasury;
+                    entry["sweep_wallet"] = chainState.SweepWallet;
+                    entry["sweep_wallet_balance"] = Format(BaseUnits.ToAmount(await node.BalanceAsync(chainState.SweepWallet, cancellationToken), 18));
+                }
+                chains[name] = entry;
             }
             if (parse.GetValue(json))
             {
@@ -63,6 +73,11 @@ public static class ChainCommands
                     Console.WriteLine($"  {symbol,-5} {token!["address"]}");
                 }
                 Console.WriteLine($"  balances: {string.Join(", ", value["hot_wallet_balances"]!.AsObject().Select(b => $"{b.Value} {b.Key}"))}");
+                if (value["deposit_factory"] is { } factory)
+                {
+                    Console.WriteLine($"  deposit factory {factory} (sweeps to {value["treasury"]})");
+                    Console.WriteLine($"  sweeper {value["sweep_wallet"]} ({value["sweep_wallet_balance"]} {value["native_symbol"]})");
+                }
             }
         }));
         return command;

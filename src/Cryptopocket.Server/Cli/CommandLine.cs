@@ -22,6 +22,7 @@ public static class CommandLine
         root.Subcommands.Add(BankCommands.Build());
         root.Subcommands.Add(ChainCommands.Build());
         root.Subcommands.Add(WebhooksCommands.Build());
+        root.Subcommands.Add(PayoutsCommands.Build());
         return root;
     }
 

@@ -6,6 +6,7 @@ using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Ledger;
 using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Rampoffs;
 using Cryptopocket.Server.Features.Settlement;
 using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Infrastructure.Idempotency;
@@ -31,6 +32,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<Rampoff> Rampoffs => Set<Rampoff>();
+    public DbSet<RampoffDeposit> RampoffDeposits => Set<RampoffDeposit>();
+    public DbSet<ChainScanCursor> ChainScanCursors => Set<ChainScanCursor>();
+    public DbSet<DepositSweep> DepositSweeps => Set<DepositSweep>();
+    public DbSet<PayoutBatch> PayoutBatches => Set<PayoutBatch>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -73,7 +79,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     }
 
     private static string Plural(string name) =>
-        name.EndsWith('y') && !"aeiou".Contains(name[^2], StringComparison.Ordinal) ? name[..^1] + "ies" : name + "s";
+        name.EndsWith('y') && !"aeiou".Contains(name[^2], StringComparison.Ordinal) ? name[..^1] + "ies"
+        : name.EndsWith("ch", StringComparison.Ordinal) || name.EndsWith("sh", StringComparison.Ordinal) || name.EndsWith('s') || name.EndsWith('x') ? name + "es"
+        : name + "s";
 
     internal static string ToSnakeCase(string name)
     {

@@ -4,6 +4,7 @@ using Cryptopocket.Server.Features.Customers;
 using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Rampoffs;
 using Cryptopocket.Server.Features.Settlement;
 using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Infrastructure;
@@ -48,6 +49,7 @@ public static class CoreServices
         services.AddCatalogue(configuration);
         services.AddPayments(configuration);
         services.AddSettlement(configuration);
+        services.AddRampoffs(configuration, options.Sandbox);
         return services;
     }
 

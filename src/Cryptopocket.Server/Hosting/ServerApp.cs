@@ -5,6 +5,7 @@ using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Gateway;
 using Cryptopocket.Server.Features.Kyc;
 using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Rampoffs;
 using Cryptopocket.Server.Features.Settlement.Sandbox;
 using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Infrastructure;
@@ -59,6 +60,7 @@ public static class ServerApp
         authenticated.MapCustomers();
         authenticated.MapCatalogue();
         authenticated.MapPayments();
+        authenticated.MapRampoffs();
         authenticated.MapWebhooks();
         app.MapKycPages();
         app.MapGatewayPages();

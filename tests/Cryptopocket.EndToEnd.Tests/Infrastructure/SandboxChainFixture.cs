@@ -137,6 +137,8 @@ public sealed class SandboxChainFixture : IAsyncLifetime
         {
             ["SandboxChain"] = sandboxChain,
             ["Settlement"] = new JsonObject { ["Confirmations"] = 1 },
+            // Long enough for a test to export a payout with the CLI before the sandbox bank pays it by itself.
+            ["Rampoffs"] = new JsonObject { ["SandboxPayoutDelay"] = "00:00:15" },
         };
         await File.WriteAllTextAsync(Path.Combine(DataDir, "cryptopocket.json"), configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

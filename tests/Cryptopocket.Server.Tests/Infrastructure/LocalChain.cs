@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cryptopocket.Server.Features.Rampoffs.Deposits;
 using Cryptopocket.Server.Features.Settlement;
 using Cryptopocket.Server.Features.Settlement.Evm;
 using Cryptopocket.Server.Features.Settlement.Sandbox;
@@ -27,11 +29,20 @@ public sealed class LocalChain : IAsyncDisposable
     public string Usdc { get; private set; } = "";
     public string Faucet { get; private set; } = "";
 
-    public static string ChainDirectory
+    /// <summary>A second signer account, for sweeps, when started with <c>withSweeper</c>; empty otherwise.</summary>
+    public string Sweeper { get; private set; } = "";
+
+    public static string ChainDirectory => FindChainDirectory();
+
+    /// <summary>
+    /// chain/ above the test assembly, else above this source file: a build with --artifacts-path lives outside the
+    /// repository, where walking up from the assembly never meets chain/.
+    /// </summary>
+    private static string FindChainDirectory([CallerFilePath] string sourceFile = "")
     {
-        get
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) }.Where(s => !string.IsNullOrEmpty(s)))
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            for (var dir = new DirectoryInfo(start!); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, "chain");
                 if (File.Exists(Path.Combine(candidate, "build", "TestToken.json")))
@@ -39,11 +50,12 @@ public sealed class LocalChain : IAsyncDisposable
                     return candidate;
                 }
             }
-            throw new InvalidOperationException("chain/ with node_modules and build/ not found: run scripts/test.sh (it installs the chain tooling).");
         }
+        throw new InvalidOperationException("chain/ with node_modules and build/ not found: run scripts/test.sh (it installs the chain tooling).");
     }
 
-    public static async Task<LocalChain> StartAsync(decimal usdcFloat = 1_000_000m, decimal ethFloat = 100m)
+    /// <param name="withSweeper">Also create a funded sweep account in the signer (the off-ramp's sweeper).</param>
+    public static async Task<LocalChain> StartAsync(decimal usdcFloat = 1_000_000m, decimal ethFloat = 100m, bool withSweeper = false)
     {
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         var nodePort = FreePort();
@@ -56,13 +68,15 @@ public sealed class LocalChain : IAsyncDisposable
         chain._keystore = Directory.CreateTempSubdirectory("cp-keystore-").FullName;
         var dir = ChainDirectory;
         chain.Spawn(dir, [Path.Combine(dir, "node_modules", "hardhat", "internal", "cli", "bootstrap.js"), "node", "--hostname", "127.0.0.1", "--port", $"{nodePort}", "--config", "hardhat.config.cjs"], []);
-        chain.Spawn(dir, [Path.Combine(dir, "signer", "signer.mjs"), "--port", $"{signerPort}", "--keystore", chain._keystore, "--create", "1"],
+        chain.Spawn(dir, [Path.Combine(dir, "signer", "signer.mjs"), "--port", $"{signerPort}", "--keystore", chain._keystore, "--create", withSweeper ? "2" : "1"],
             new() { ["CRYPTOPOCKET_SIGNER_PASSWORD"] = "test-password" });
         await WaitAsync(async () => await chain.Node.ChainIdAsync(CancellationToken.None) == 31337);
         await WaitAsync(async () => (await chain.Signer.CallAsync("health", [], CancellationToken.None)).GetString() == "ok");
 
         chain.Faucet = (await chain.Node.CallAsync("eth_accounts", [], CancellationToken.None))[0].GetString()!;
-        chain.HotWallet = (await chain.Signer.CallAsync("eth_accounts", [], CancellationToken.None))[0].GetString()!;
+        // The signer lists its accounts sorted, so the roles are the same for the life of the keystore.
+        var accounts = (await chain.Signer.CallAsync("eth_accounts", [], CancellationToken.None)).EnumerateArray().Select(a => a.GetString()!).ToList();
+        chain.HotWallet = accounts[0];
         using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "build", "TestToken.json")));
         var data = Hex.Data([.. Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!), .. Erc20.EncodeTokenConstructor("USD Coin", "USDC", 6)]);
         chain.Usdc = await SandboxChainHost.SendAndWaitAsync(chain.Node, new JsonObject { ["from"] = chain.Faucet, ["data"] = data }, contract: true, CancellationToken.None);
@@ -71,7 +85,24 @@ public sealed class LocalChain : IAsyncDisposable
         {
             ["from"] = chain.Faucet, ["to"] = chain.HotWallet, ["value"] = Hex.Quantity(BaseUnits.From(ethFloat, 18)),
         }, contract: false, CancellationToken.None);
+        if (withSweeper)
+        {
+            chain.Sweeper = accounts[1];
+            await SandboxChainHost.SendAndWaitAsync(chain.Node, new JsonObject
+            {
+                ["from"] = chain.Faucet, ["to"] = chain.Sweeper, ["value"] = Hex.Quantity(BaseUnits.From(10m, 18)),
+            }, contract: false, CancellationToken.None);
+        }
         return chain;
+    }
+
+    /// <summary>Deploys chain/contracts/DepositFactory.sol with <paramref name="treasury"/> and answers its address.</summary>
+    public async Task<string> DeployDepositFactoryAsync(string treasury)
+    {
+        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory, "build", "DepositFactory.json")));
+        var data = Hex.Data([.. Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!),
+            .. DepositFactoryAbi.EncodeConstructor(treasury)]);
+        return await SandboxChainHost.SendAndWaitAsync(Node, new JsonObject { ["from"] = Faucet, ["data"] = data }, contract: true, CancellationToken.None);
     }
 
     public Task MintUsdcAsync(string to, decimal amount) =>

@@ -16,6 +16,9 @@ public static class EventTypes
     public const string PaymentFailed = "PAYMENT_FAILED";
     public const string KycStatusChanged = "KYC_STATUS_CHANGED";
 
+    /// <summary>An off-ramp operation closed without a payout (expired empty, or rejected as too small).</summary>
+    public const string RampoffFailed = "RAMPOFF_FAILED";
+
     /// <summary>Sent only by the test-event endpoint, to check a receiver.</summary>
     public const string WebhookTest = "WEBHOOK_TEST";
 
@@ -23,7 +26,7 @@ public static class EventTypes
     public const string RampoffFinishedAlias = "RAMPOFF_FINISHED";
 
     /// <summary>Types an integration can subscribe to.</summary>
-    public static readonly IReadOnlyList<string> Subscribable = [PayIn, CoinsSent, CryptoReceived, TransferRampoffFinished, PaymentFailed, KycStatusChanged];
+    public static readonly IReadOnlyList<string> Subscribable = [PayIn, CoinsSent, CryptoReceived, TransferRampoffFinished, PaymentFailed, RampoffFailed, KycStatusChanged];
 
     public static string? Canonical(string requested) =>
         requested == RampoffFinishedAlias ? TransferRampoffFinished : Subscribable.Contains(requested) ? requested : null;

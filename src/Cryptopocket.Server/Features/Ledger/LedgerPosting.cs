@@ -17,6 +17,32 @@ public static class LedgerAccounts
 
     /// <summary>Crypto the platform owes customers for purchases paid and not yet delivered.</summary>
     public const string CryptoOwedToCustomers = "liability:crypto_owed";
+
+    /// <summary>Crypto in the platform's own wallets on a chain (the hot wallet pays purchases out of it).</summary>
+    public static string HotWalletInventory(string chain) => $"inventory:hot_wallet:{chain}";
+
+    /// <summary>A separate treasury, when deposits are swept somewhere other than the hot wallet.</summary>
+    public static string TreasuryInventory(string chain) => $"inventory:treasury:{chain}";
+
+    /// <summary>Crypto sitting at off-ramp deposit addresses, not yet swept.</summary>
+    public static string DepositInventory(string chain) => $"inventory:deposits:{chain}";
+
+    /// <summary>Native coin the sweeper account holds to pay for sweeps.</summary>
+    public static string SweeperInventory(string chain) => $"inventory:sweeper:{chain}";
+
+    public const string NetworkFeeExpense = "expense:network_fee";
+
+    /// <summary>Crypto deposited for an open sale, not converted yet.</summary>
+    public const string DepositsPending = "liability:deposits_pending";
+
+    /// <summary>Crypto received but not converted (late, another coin, beyond the amount asked): owed back to customers.</summary>
+    public const string DepositsHeld = "liability:deposits_held";
+
+    /// <summary>EUR owed to customers for crypto they sold, until the payout leaves the bank.</summary>
+    public const string FiatOwedToCustomers = "liability:fiat_owed";
+
+    /// <summary>The operator's bank account payouts are paid from.</summary>
+    public const string PayoutBank = "bank:payouts";
 }
 
 /// <summary>

@@ -172,11 +172,11 @@ public sealed class ChainSettlement(
         transfer.Version++;
         payment.MarkCoinsSent(receipt.TransactionHash, now);
         var networkFee = BaseUnits.ToAmount(receipt.GasUsed * receipt.EffectiveGasPrice, 18);
-        var inventory = $"inventory:hot_wallet:{transfer.Chain}";
+        var inventory = LedgerAccounts.HotWalletInventory(transfer.Chain);
         new LedgerPosting($"payment:{payment.Id}:coins_sent", payment.Id, now)
             .Debit(LedgerAccounts.CryptoOwedToCustomers, payment.CoinSymbol, payment.CoinAmount)
             .Credit(inventory, payment.CoinSymbol, payment.CoinAmount)
-            .Debit("expense:network_fee", chain.NativeSymbol, networkFee)
+            .Debit(LedgerAccounts.NetworkFeeExpense, chain.NativeSymbol, networkFee)
             .Credit(inventory, chain.NativeSymbol, networkFee)
             .AddTo(db);
         Outbox.Add(db, payment.IntegrationId, EventTypes.CoinsSent, payment.Id, payment.ToEventPayload(), now);

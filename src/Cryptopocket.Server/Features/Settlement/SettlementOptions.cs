@@ -37,4 +37,30 @@ public sealed class ChainEndpointOptions
 
     /// <summary>Asset symbol → ERC-20 contract address.</summary>
     public Dictionary<string, string> Tokens { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The DepositFactory contract (chain/contracts/DepositFactory.sol) whose CREATE2 addresses are the off-ramp's deposit
+    /// addresses on this chain. Empty means the off-ramp is not offered here: without a factory there is nowhere for a
+    /// customer to send coins that the platform controls.
+    /// </summary>
+    public string DepositFactory { get; set; } = "";
+
+    /// <summary>
+    /// keccak256 of the forwarder's creation code, the last input of every deposit address. Empty means "ask the
+    /// factory" (<c>forwarderCodeHash()</c>); setting it lets addresses be derived while the node is unreachable, and it
+    /// must then equal what the factory answers, or deposits go to addresses no sweep can reach.
+    /// </summary>
+    public string DepositCodeHash { get; set; } = "";
+
+    /// <summary>
+    /// A signer account used only to send sweeps (and pay their gas). Kept apart from <see cref="HotWallet"/> because
+    /// settlement assigns the hot wallet's nonces from its own records: a second sender on that account would collide.
+    /// </summary>
+    public string SweepWallet { get; set; } = "";
+
+    /// <summary>
+    /// Where sweeps land: the factory's immutable <c>treasury()</c>. Informational only (the contract decides, not this
+    /// setting), for status output and for checking the deployment matches what the operator intended.
+    /// </summary>
+    public string Treasury { get; set; } = "";
 }

@@ -112,4 +112,25 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
         // Clef answers {raw, tx}; Web3Signer and the sandbox signer answer the raw hex itself.
         return result.ValueKind == JsonValueKind.Object ? result.GetProperty("raw").GetString()! : result.GetString()!;
     }
+
+    /// <summary>
+    /// <c>eth_getLogs</c> with a filter object as the specification defines it (fromBlock, toBlock, address, topics).
+    /// Nodes cap what one call may return (block span or result count); callers keep their filters small.
+    /// </summary>
+    public async Task<IReadOnlyList<EvmLog>> GetLogsAsync(JsonObject filter, CancellationToken cancellationToken)
+    {
+        var logs = await CallAsync("eth_getLogs", [filter], cancellationToken);
+        return [.. logs.EnumerateArray().Select(EvmLog.FromJson)];
+    }
+
+    /// <summary>The logs of a mined transaction, in order; null while it has no receipt (unknown or not mined yet).</summary>
+    public async Task<IReadOnlyList<EvmLog>?> ReceiptLogsAsync(string hash, CancellationToken cancellationToken)
+    {
+        var receipt = await CallAsync("eth_getTransactionReceipt", [hash], cancellationToken);
+        return receipt.ValueKind == JsonValueKind.Object ? [.. receipt.GetProperty("logs").EnumerateArray().Select(EvmLog.FromJson)] : null;
+    }
+
+    /// <summary>The runtime code at an address in the latest block; <c>"0x"</c> when no contract is there.</summary>
+    public async Task<string> CodeAsync(string address, CancellationToken cancellationToken) =>
+        (await CallAsync("eth_getCode", [address, "latest"], cancellationToken)).GetString() ?? "0x";
 }

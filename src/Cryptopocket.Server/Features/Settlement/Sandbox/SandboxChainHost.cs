@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cryptopocket.Server.Features.Catalogue;
 using Cryptopocket.Server.Features.Payments.Wallets;
+using Cryptopocket.Server.Features.Rampoffs.Deposits;
 using Cryptopocket.Server.Features.Settlement.Evm;
 using Cryptopocket.Server.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Cryptopocket.Server.Features.Settlement.Sandbox;
 /// <summary>
 /// In sandbox mode, brings up a real local EVM chain next to the server: the project's pinned Hardhat node and its
 /// own signer (chain/), the project's ERC-20 test tokens deployed for every catalogue token on every chain name, and
-/// a funded hot wallet per chain name. A node already running from an earlier start is reused when it still has the
+/// a funded hot wallet per chain name; for the off-ramp, a DepositFactory per chain name and a funded sweep account. A node already running from an earlier start is reused when it still has the
 /// contracts; otherwise everything is created afresh. The chains are then handed to settlement like configured ones.
 /// </summary>
 public sealed class SandboxChainHost(
@@ -79,10 +80,11 @@ public sealed class SandboxChainHost(
         {
             var keystore = Path.Combine(server.DataDir, "sandbox-chain", "keystore");
             Directory.CreateDirectory(keystore);
-            var chainNames = catalogue.Value.Chains.Select(c => c.Name).ToList();
+            // Two keys per chain name: its hot wallet and its sweep account (see AssignAccounts).
+            var keys = 2 * catalogue.Value.Chains.Count;
             _children.Add(ChildProcess.Start("node",
                 [Path.Combine(chainDirectory, "signer", "signer.mjs"), "--port", opts.SignerPort.ToString(CultureInfo.InvariantCulture), "--keystore", keystore,
-                 "--create", chainNames.Count.ToString(CultureInfo.InvariantCulture)],
+                 "--create", keys.ToString(CultureInfo.InvariantCulture)],
                 chainDirectory, new Dictionary<string, string> { ["CRYPTOPOCKET_SIGNER_PASSWORD"] = SignerPassword() }, logger, "signer"));
             await WaitAsync(() => IsHealthyAsync(signer, cancellationToken), "the sandbox signer", cancellationToken);
         }
@@ -95,6 +97,7 @@ public sealed class SandboxChainHost(
             {
                 RpcUrl = rpcUrl, SignerUrl = signerUrl, ChainId = ChainId, HotWallet = chain.HotWallet, NativeSymbol = chain.NativeSymbol,
                 Tokens = chain.Tokens.ToDictionary(t => t.Key, t => t.Value.Address, StringComparer.OrdinalIgnoreCase),
+                DepositFactory = chain.DepositFactory, DepositCodeHash = chain.DepositCodeHash, SweepWallet = chain.SweepWallet, Treasury = chain.Treasury,
             });
         }
         logger.LogInformation("Sandbox chain ready at {RpcUrl} ({Mode}); signer at {SignerUrl}", rpcUrl, reuse ? "reused" : "new", signerUrl);
@@ -106,16 +109,16 @@ public sealed class SandboxChainHost(
     {
         var opts = options.Value;
         var faucet = (await node.CallAsync("eth_accounts", [], cancellationToken))[0].GetString()!;
-        var hotWallets = (await signer.CallAsync("eth_accounts", [], cancellationToken)).EnumerateArray().Select(a => a.GetString()!).ToList();
-        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(chainDirectory, "build", "TestToken.json"), cancellationToken));
-        var bytecode = Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!);
+        var names = catalogue.Value.Chains.Select(c => c.Name).ToList();
+        var accounts = AssignAccounts(names.Count, (await signer.CallAsync("eth_accounts", [], cancellationToken)).EnumerateArray().Select(a => a.GetString()!).ToList());
+        var bytecode = await BytecodeAsync(chainDirectory, "TestToken", cancellationToken);
+        var factoryBytecode = await BytecodeAsync(chainDirectory, "DepositFactory", cancellationToken);
 
         var chains = new Dictionary<string, SandboxChain>(StringComparer.OrdinalIgnoreCase);
-        var names = catalogue.Value.Chains.Select(c => c.Name).ToList();
         for (var i = 0; i < names.Count; i++)
         {
             var name = names[i];
-            var hotWallet = EvmAddress.ToChecksum(hotWallets[i]);
+            var (hotWallet, sweeper) = accounts[i];
             var native = opts.NativeSymbols.GetValueOrDefault(name, "ETH");
             var tokens = new Dictionary<string, SandboxToken>(StringComparer.OrdinalIgnoreCase);
             foreach (var asset in catalogue.Value.Assets.Where(a => a.Chains.Contains(name, StringComparer.OrdinalIgnoreCase)
@@ -134,7 +137,22 @@ public sealed class SandboxChainHost(
             {
                 ["from"] = faucet, ["to"] = hotWallet, ["value"] = Hex.Quantity(BaseUnits.From(opts.InitialNativeFloat, 18)),
             }, contract: false, cancellationToken);
-            chains[name] = new SandboxChain { HotWallet = hotWallet, NativeSymbol = native, Tokens = tokens };
+            // The treasury is the hot wallet: what customers sell on the off-ramp replenishes what the on-ramp pays out.
+            var factory = EvmAddress.ToChecksum(await SendAndWaitAsync(node, new JsonObject
+            {
+                ["from"] = faucet, ["data"] = Hex.Data([.. factoryBytecode, .. DepositFactoryAbi.EncodeConstructor(hotWallet)]),
+            }, contract: true, cancellationToken));
+            var codeHash = (await node.CallAsync("eth_call",
+                [new JsonObject { ["to"] = factory, ["data"] = DepositFactoryAbi.EncodeForwarderCodeHash() }, "latest"], cancellationToken)).GetString()!;
+            await SendAndWaitAsync(node, new JsonObject
+            {
+                ["from"] = faucet, ["to"] = sweeper, ["value"] = Hex.Quantity(BaseUnits.From(opts.InitialSweeperNative, 18)),
+            }, contract: false, cancellationToken);
+            chains[name] = new SandboxChain
+            {
+                HotWallet = hotWallet, NativeSymbol = native, Tokens = tokens,
+                DepositFactory = factory, DepositCodeHash = codeHash, Treasury = hotWallet, SweepWallet = sweeper,
+            };
         }
         return new SandboxChainState { RpcUrl = rpcUrl, SignerUrl = signerUrl, ChainId = ChainId, FaucetAccount = EvmAddress.ToChecksum(faucet), Chains = chains };
     }
@@ -162,12 +180,36 @@ public sealed class SandboxChainHost(
         throw new TimeoutException($"Sandbox set-up transaction {hash} was not mined.");
     }
 
+    /// <summary>
+    /// Gives each chain name (in catalogue order) a hot wallet and a sweep account from the signer's keys, which it
+    /// lists sorted: the first half are hot wallets, the second half sweepers. The same keystore therefore always gives
+    /// the same roles, and no account ever has two.
+    /// </summary>
+    private static List<(string HotWallet, string Sweeper)> AssignAccounts(int chainCount, List<string> signerAccounts)
+    {
+        if (signerAccounts.Count < 2 * chainCount)
+        {
+            // Only when a signer left running by an older version (created with one key per chain) is reused.
+            throw new InvalidOperationException(
+                $"The sandbox signer holds {signerAccounts.Count} keys; {2 * chainCount} are needed (a hot wallet and a sweeper per chain). Stop it and start again.");
+        }
+        var sorted = signerAccounts.Select(EvmAddress.ToChecksum).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return [.. Enumerable.Range(0, chainCount).Select(i => (sorted[i], sorted[chainCount + i]))];
+    }
+
+    private static async Task<byte[]> BytecodeAsync(string chainDirectory, string contract, CancellationToken cancellationToken)
+    {
+        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(chainDirectory, "build", $"{contract}.json"), cancellationToken));
+        return Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!);
+    }
+
     private static async Task<bool> StillHasContractsAsync(EvmRpcClient node, SandboxChainState state, CancellationToken cancellationToken)
     {
-        foreach (var token in state.Chains.Values.SelectMany(c => c.Tokens.Values))
+        // A chain.json from before the off-ramp has no factories: an empty address counts as missing code.
+        var contracts = state.Chains.Values.SelectMany(c => c.Tokens.Values.Select(t => t.Address).Append(c.DepositFactory));
+        foreach (var address in contracts)
         {
-            var code = (await node.CallAsync("eth_getCode", [token.Address, "latest"], cancellationToken)).GetString();
-            if (code is null or "0x")
+            if (address.Length == 0 || await node.CodeAsync(address, cancellationToken) is "0x" or "")
             {
                 return false;
             }

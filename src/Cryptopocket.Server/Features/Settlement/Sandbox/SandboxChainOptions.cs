@@ -23,4 +23,7 @@ public sealed class SandboxChainOptions
 
     /// <summary>Native coin sent to each hot wallet for gas (and native-coin purchases), in whole units.</summary>
     public decimal InitialNativeFloat { get; set; } = 1_000m;
+
+    /// <summary>Native coin sent to each sweep account, in whole units: it pays the gas of sweeps and holds nothing else.</summary>
+    public decimal InitialSweeperNative { get; set; } = 10m;
 }

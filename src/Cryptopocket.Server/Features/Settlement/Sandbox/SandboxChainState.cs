@@ -43,6 +43,21 @@ public sealed record SandboxChain
 
     /// <summary>Symbol → contract address and decimals.</summary>
     public required Dictionary<string, SandboxToken> Tokens { get; init; }
+
+    // The off-ramp's pieces. Not "required": a chain.json written before they existed must still load (it then fails
+    // the contract check and the chain is set up afresh).
+
+    /// <summary>The DepositFactory deployed for this chain name; its CREATE2 addresses are the deposit addresses.</summary>
+    public string DepositFactory { get; init; } = "";
+
+    /// <summary>The factory's <c>forwarderCodeHash()</c>, read once after deployment.</summary>
+    public string DepositCodeHash { get; init; } = "";
+
+    /// <summary>Where sweeps land: the hot wallet, so off-ramp deposits top up the on-ramp's float.</summary>
+    public string Treasury { get; init; } = "";
+
+    /// <summary>The signer account that sends sweeps (never the hot wallet, whose nonces settlement owns).</summary>
+    public string SweepWallet { get; init; } = "";
 }
 
 public sealed record SandboxToken(string Address, int Decimals);
