@@ -20,6 +20,7 @@ public static class PayoutsCommands
         payouts.Subcommands.Add(List());
         payouts.Subcommands.Add(Export());
         payouts.Subcommands.Add(Confirm());
+        payouts.Subcommands.Add(Reopen());
         return payouts;
     }
 
@@ -130,6 +131,36 @@ public static class PayoutsCommands
                 return;
             }
             Console.WriteLine(finished == 0 ? "Nothing to confirm: already confirmed." : $"{finished} payout(s) confirmed; their operations are finished.");
+        }));
+        return command;
+    }
+
+    private static Command Reopen()
+    {
+        var id = new Option<string>("--id") { Description = "The off-ramp operation whose payout the bank returned.", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why (kept as the operation's failure_reason until it is paid).", DefaultValueFactory = _ => "payout_returned" };
+        var json = GlobalOptions.Json();
+        var command = new Command("reopen", "A payout the bank returned or refused is owed again: it goes into the next export.") { id, reason, json };
+        command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(async () =>
+        {
+            var rampoffId = parse.GetValue(id)!;
+            var text = parse.GetValue(reason)!;
+            if (text.Length > 200)
+            {
+                throw new OperatorException("--reason is at most 200 characters.");
+            }
+            await using var context = await OperatorContext.OpenAsync(GlobalOptions.Read(parse), cancellationToken);
+            var reopened = await context.Services.CreateScope().ServiceProvider.GetRequiredService<PayoutService>().ReopenAsync(rampoffId, text, cancellationToken);
+            if (!reopened)
+            {
+                throw new OperatorException($"Off-ramp operation {rampoffId} has no payout in a file (it must be {RampoffStatuses.PayoutSent}).");
+            }
+            if (parse.GetValue(json))
+            {
+                OperatorContext.WriteJson(new { Id = rampoffId, Status = RampoffStatuses.CryptoReceived });
+                return;
+            }
+            Console.WriteLine($"{rampoffId} is owed again; it goes into the next 'cryptopocket payouts export'.");
         }));
         return command;
     }

@@ -335,6 +335,33 @@ public sealed class OffRampChainTests(OffRampChainServer server) : IClassFixture
         await AssertLedgerBalancesAsync();
     }
 
+    [Fact]
+    public async Task AReturnedPayoutIsOwedAgainAndGoesIntoTheNextFile()
+    {
+        var (kit, id, wallet) = await CreateAsync(100m);
+        await server.SendTokenAsync(server.Chain.Usdc, wallet, 100m);
+        await WaitForStatusAsync(id, RampoffStatuses.CryptoReceived);
+        var first = await server.WithServiceAsync<ExportedBatch?, PayoutService>(p => p.ExportAsync(null, CancellationToken.None));
+
+        Assert.True(await server.WithServiceAsync<bool, PayoutService>(p => p.ReopenAsync(id, "payout_returned", CancellationToken.None)));
+        var reopened = await DetailAsync(kit, id);
+        Assert.Equal("crypto_received", reopened.GetProperty("status").GetString());
+        Assert.Equal("payout_returned", reopened.GetProperty("failure_reason").GetString());
+        Assert.False(await server.WithServiceAsync<bool, PayoutService>(p => p.ReopenAsync(id, "again", CancellationToken.None)));
+
+        var second = await server.WithServiceAsync<ExportedBatch?, PayoutService>(p => p.ExportAsync(null, CancellationToken.None));
+        Assert.NotEqual(first!.Batch.Id, second!.Batch.Id);
+        Assert.Contains($"<EndToEndId>{id}</EndToEndId>", second.Xml);
+        // Confirming the first file no longer touches it: it is in the second one now.
+        await server.WithServiceAsync<int?, PayoutService>(p => p.ConfirmBatchAsync(first.Batch.Id, CancellationToken.None));
+        Assert.Equal("payout_sent", (await DetailAsync(kit, id)).GetProperty("status").GetString());
+        await server.WithServiceAsync<int?, PayoutService>(p => p.ConfirmBatchAsync(second.Batch.Id, CancellationToken.None));
+        var paid = await DetailAsync(kit, id);
+        Assert.Equal("finished", paid.GetProperty("status").GetString());
+        Assert.False(paid.TryGetProperty("failure_reason", out var reason) && reason.ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.Equal(-90.98m, await BalanceAsync(LedgerAccounts.PayoutBank, "EUR", id));
+    }
+
     /// <summary>Every posting balances per asset, and no account is used with two different signs of nonsense.</summary>
     private async Task AssertLedgerBalancesAsync()
     {

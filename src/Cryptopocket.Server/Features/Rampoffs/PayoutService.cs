@@ -108,6 +108,20 @@ public sealed class PayoutService(
     public Task<bool> ConfirmOneAsync(string rampoffId, CancellationToken cancellationToken) =>
         FinishAsync(rampoffId, batchId: "", cancellationToken);
 
+    /// <summary>The bank returned or refused a payout that was in a file: it is owed again (next export). False if it was not in a file.</summary>
+    public async Task<bool> ReopenAsync(string rampoffId, string reason, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var rampoff = await db.Rampoffs.SingleOrDefaultAsync(r => r.Id == rampoffId, cancellationToken);
+        if (rampoff is not { Status: RampoffStatuses.PayoutSent })
+        {
+            return false;
+        }
+        rampoff.ReopenPayout(reason, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
     /// <summary><paramref name="batchId"/>: null = sandbox (from crypto_received), "" = any file, else that file only.</summary>
     private async Task<bool> FinishAsync(string id, string? batchId, CancellationToken cancellationToken)
     {

@@ -143,10 +143,21 @@ public sealed class Rampoff
         Touch(now);
     }
 
+    /// <summary>The bank returned or refused the payout: it is owed again and goes into the next file.</summary>
+    public void ReopenPayout(string reason, DateTime now)
+    {
+        Require(Status == RampoffStatuses.PayoutSent, "reopen the payout");
+        Status = RampoffStatuses.CryptoReceived;
+        PayoutBatchId = null;
+        FailureReason = reason;
+        Touch(now);
+    }
+
     public void MarkFinished(DateTime now)
     {
         Require(Status is RampoffStatuses.CryptoReceived or RampoffStatuses.PayoutSent, "finish");
         Status = RampoffStatuses.Finished;
+        FailureReason = null;
         FinishedAt = now;
         Touch(now);
     }
