@@ -14,7 +14,7 @@ namespace Cryptopocket.Client;
 /// <c>authorization_incorrect</c> (a revoked token) authenticates again and retries that call once.
 /// Every error answer is thrown as a <see cref="CryptopocketException"/>. Safe for concurrent use.
 /// </summary>
-public sealed class CryptopocketClient : IDisposable
+public sealed partial class CryptopocketClient : IDisposable
 {
     private const string AuthHeader = "auth";
     private const string IdempotencyKeyHeader = "Idempotency-Key";

@@ -1,6 +1,6 @@
 namespace Cryptopocket.Client;
 
-/// <summary>Per-call options of the purchase-creation calls.</summary>
+/// <summary>Per-call options of the calls that create something (purchases and sales).</summary>
 public sealed record RequestOptions
 {
     /// <summary>

@@ -237,7 +237,7 @@ internal static class WireConversions
     {
         var pagination = Required(answer.Pagination, "pagination");
         return new PaymentPage(
-            Required(answer.Data, "data").Select(ToPaymentInfo).ToList(),
+            Required(answer.Data, "data").Select(p => ToPaymentInfo(Required(p, "data[]"))).ToList(),
             pagination.CurrentPage,
             pagination.PerPage,
             pagination.Total,
