@@ -31,9 +31,9 @@ public static class CatalogueApi
         return api;
     }
 
-    private static IResult AvailableAssets(IOptionsSnapshot<CatalogueOptions> options)
+    private static IResult AvailableAssets(IOptionsMonitor<CatalogueOptions> options)
     {
-        var catalogue = options.Value;
+        var catalogue = options.CurrentValue;
         var assets = (
                 from asset in catalogue.Assets
                 from chain in asset.Chains
@@ -44,18 +44,18 @@ public static class CatalogueApi
         return ApiResults.Ok<IReadOnlyList<AvailableAsset>>(assets);
     }
 
-    private static async Task<IResult> TokenPriceAsync(HttpContext http, IPriceProvider prices, IOptionsSnapshot<CatalogueOptions> options)
+    private static async Task<IResult> TokenPriceAsync(HttpContext http, IPriceProvider prices, IOptionsMonitor<CatalogueOptions> options)
     {
         var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
         var symbol = validator.Text("symbol", required: true, maxLength: 20);
-        var fiat = validator.Text("fiat_symbol", required: false, maxLength: 10) ?? options.Value.FiatSymbol;
+        var fiat = validator.Text("fiat_symbol", required: false, maxLength: 10) ?? options.CurrentValue.FiatSymbol;
         if (validator.HasErrors)
         {
             return validator.ToResult();
         }
-        if (!string.Equals(fiat, options.Value.FiatSymbol, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(fiat, options.CurrentValue.FiatSymbol, StringComparison.OrdinalIgnoreCase))
         {
-            return ApiResults.Error(ErrorCodes.FiatNotSupported, $"Prices are quoted in {options.Value.FiatSymbol} only.");
+            return ApiResults.Error(ErrorCodes.FiatNotSupported, $"Prices are quoted in {options.CurrentValue.FiatSymbol} only.");
         }
         var price = await prices.GetPriceAsync(symbol!, http.RequestAborted);
         return price is null
@@ -63,10 +63,10 @@ public static class CatalogueApi
             : ApiResults.Ok(new TokenPrice(price.Symbol, price.FiatSymbol, Money.Format(price.Price, 6), price.At));
     }
 
-    private static IResult PaymentMethods(HttpContext http, IOptionsSnapshot<CatalogueOptions> options)
+    private static IResult PaymentMethods(HttpContext http, IOptionsMonitor<CatalogueOptions> options)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var catalogue = options.Value;
+        var catalogue = options.CurrentValue;
         var methods = catalogue.PaymentMethods
             .Select(m => new PaymentMethod(m.Code, m.Name, catalogue.FiatSymbol, integration.Allows(m.Code),
                 Money.Format(m.FeePercent, 2), Money.Fiat(m.FeeFixed)))
@@ -74,10 +74,10 @@ public static class CatalogueApi
         return ApiResults.Ok<IReadOnlyList<PaymentMethod>>(methods);
     }
 
-    private static async Task<IResult> QuoteAsync(HttpContext http, IPriceProvider prices, IOptionsSnapshot<CatalogueOptions> options, TimeProvider clock)
+    private static async Task<IResult> QuoteAsync(HttpContext http, IPriceProvider prices, IOptionsMonitor<CatalogueOptions> options, TimeProvider clock)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var catalogue = options.Value;
+        var catalogue = options.CurrentValue;
         var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
         var amount = validator.Amount("amount", required: true, maxScale: 2, max: MaxFiatAmount);
         var symbol = validator.Text("symbol", required: true, maxLength: 20);

@@ -9,7 +9,7 @@ namespace Cryptopocket.Server.Features.Gateway;
 
 /// <summary>The gateway's reads and actions on one purchase, with the customer's double clicks and races handled.</summary>
 public sealed class GatewayContext(
-    AppDbContext db, PaymentLifecycle lifecycle, IOptionsSnapshot<CatalogueOptions> catalogue, IOptionsSnapshot<PaymentOptions> options,
+    AppDbContext db, PaymentLifecycle lifecycle, IOptionsMonitor<CatalogueOptions> catalogue, IOptionsMonitor<PaymentOptions> options,
     TimeProvider clock, ILogger<GatewayContext> logger)
 {
     /// <summary>The purchase (expired on the spot if its quote ran out) and the page language.</summary>
@@ -32,7 +32,7 @@ public sealed class GatewayContext(
     {
         var allowed = await db.Integrations.AsNoTracking().Where(i => i.Id == payment.IntegrationId)
             .Select(i => i.AllowedPaymentMethods).SingleAsync(cancellationToken);
-        var methods = catalogue.Value.PaymentMethods.Select(m => m.Code)
+        var methods = catalogue.CurrentValue.PaymentMethods.Select(m => m.Code)
             .Where(Integrations.Integration.ParseMethods(allowed).Contains).ToList();
         return GatewayView.From(payment, methods);
     }
@@ -44,8 +44,8 @@ public sealed class GatewayContext(
     /// </summary>
     public async Task<string?> ChooseMethodAsync(Payment payment, string method, string wallet, CancellationToken cancellationToken)
     {
-        var listing = catalogue.Value.FindListing(payment.CoinSymbol, payment.Chain);
-        var methodOptions = catalogue.Value.FindPaymentMethod(method);
+        var listing = catalogue.CurrentValue.FindListing(payment.CoinSymbol, payment.Chain);
+        var methodOptions = catalogue.CurrentValue.FindPaymentMethod(method);
         if (listing is not { } found || methodOptions is null)
         {
             return GatewayTexts.English.ErrorMethod;
@@ -61,7 +61,7 @@ public sealed class GatewayContext(
         if (method == PaymentTypes.Card && payment.PaymentType != PaymentTypes.Card)
         {
             await db.LockCustomerAsync(payment.CustomerId, cancellationToken);
-            if (await CardLimit.WouldExceedAsync(db, payment.CustomerId, payment.FiatAmountCents, options.Value.QuarterlyCardLimit, now, payment.Id, cancellationToken))
+            if (await CardLimit.WouldExceedAsync(db, payment.CustomerId, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, payment.Id, cancellationToken))
             {
                 return "The quarterly card limit would be exceeded; choose another method.";
             }

@@ -214,7 +214,7 @@ public static class GatewayPages
         await MethodPageAsync<GatewayPsd2Page>(paymentId, PaymentTypes.Psd2, http, gateway);
 
     private static async Task<IResult> AnswerPsd2Async(
-        string paymentId, HttpContext http, GatewayContext gateway, IAntiforgery antiforgery, IOptionsSnapshot<PaymentOptions> options)
+        string paymentId, HttpContext http, GatewayContext gateway, IAntiforgery antiforgery, IOptionsMonitor<PaymentOptions> options)
     {
         var (payment, texts, refused) = await ActionableAsync(paymentId, PaymentTypes.Psd2, http, gateway, antiforgery);
         if (refused is not null)
@@ -228,7 +228,7 @@ public static class GatewayPages
             return ToStatus(payment, http);
         }
         var bank = form["bank"].ToString();
-        if (!options.Value.SandboxBanks.Contains(bank))
+        if (!options.CurrentValue.SandboxBanks.Contains(bank))
         {
             return Page<GatewayPsd2Page>(texts, await gateway.ViewAsync(payment, http.RequestAborted),
                 new Dictionary<string, string> { ["bank"] = texts.ErrorBank }, StatusCodes.Status422UnprocessableEntity);

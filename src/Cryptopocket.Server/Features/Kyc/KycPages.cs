@@ -59,7 +59,7 @@ public static class KycPages
 
     private static async Task<IResult> SubmitAsync(
         string token, HttpContext http, AppDbContext db, IAntiforgery antiforgery, IKycProvider provider,
-        IOptionsSnapshot<KycOptions> options, TimeProvider clock)
+        IOptionsMonitor<KycOptions> options, TimeProvider clock)
     {
         var texts = TextsFor(http);
         var customer = await FindAsync(db, token, http.RequestAborted);
@@ -77,7 +77,7 @@ public static class KycPages
             return Results.Redirect($"/kyc/{token}?lang={texts.Lang}");
         }
 
-        var maxFile = options.Value.MaxFileBytes;
+        var maxFile = options.CurrentValue.MaxFileBytes;
         var form = await http.Request.ReadFormAsync(
             new FormOptions { MultipartBodyLengthLimit = 3L * maxFile + 64 * 1024, ValueCountLimit = 16 }, http.RequestAborted);
         var errors = new Dictionary<string, string>();

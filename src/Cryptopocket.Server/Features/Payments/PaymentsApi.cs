@@ -39,7 +39,7 @@ public static class PaymentsApi
         return api;
     }
 
-    private static async Task<IResult> CreatePaymentAsync(HttpContext http, PurchaseCreation creation, PublicUrls urls, IOptionsSnapshot<PaymentOptions> options)
+    private static async Task<IResult> CreatePaymentAsync(HttpContext http, PurchaseCreation creation, PublicUrls urls, IOptionsMonitor<PaymentOptions> options)
     {
         var integration = RequireIntegrationFilter.Get(http);
         var (fields, error) = await RequestFields.FromBodyAsync(http.Request, http.RequestAborted);
@@ -63,7 +63,7 @@ public static class PaymentsApi
         }
         if (payment.PaymentType == PaymentTypes.Transfer)
         {
-            var bank = options.Value;
+            var bank = options.CurrentValue;
             return TypedResults.Json(new SuccessResponse<TransferPaymentCreated>(PaymentMessages.TransferSuccessStatus, PaymentMessages.PaymentCreated,
                 new TransferPaymentCreated(payment.Id, bank.BankIban, bank.BankBic, payment.Concept, bank.BankDestinationName)));
         }

@@ -22,7 +22,7 @@ public sealed record PurchaseOutcome(Payment? Payment, string? ErrorCode, string
 }
 
 public sealed class PurchaseCreation(
-    AppDbContext db, IPriceProvider prices, IOptionsSnapshot<CatalogueOptions> catalogue, IOptionsSnapshot<PaymentOptions> options,
+    AppDbContext db, IPriceProvider prices, IOptionsMonitor<CatalogueOptions> catalogue, IOptionsMonitor<PaymentOptions> options,
     TimeProvider clock, ILogger<PurchaseCreation> logger)
 {
     public const string ReinforcedKycMessage =
@@ -50,18 +50,18 @@ public sealed class PurchaseCreation(
             return PurchaseOutcome.Refused(ErrorCodes.RequireKyc, "The customer must complete KYC first.", kycUrl(customer));
         }
 
-        var listing = catalogue.Value.FindListing(request.CoinSymbol, request.Chain);
+        var listing = catalogue.CurrentValue.FindListing(request.CoinSymbol, request.Chain);
         if (listing is not { } found || !found.Asset.BuyEnabled)
         {
             return PurchaseOutcome.Refused(ErrorCodes.CoinNotSupported);
         }
         var (asset, chain) = found;
-        var method = catalogue.Value.FindPaymentMethod(request.PaymentType);
+        var method = catalogue.CurrentValue.FindPaymentMethod(request.PaymentType);
         if (method is null || !integration.Allows(method.Code))
         {
             return PurchaseOutcome.Refused(ErrorCodes.MethodNotAllowed);
         }
-        var fiat = catalogue.Value.FiatSymbol;
+        var fiat = catalogue.CurrentValue.FiatSymbol;
         if (request.FiatAmount < asset.MinPurchase)
         {
             return PurchaseOutcome.Refused(ErrorCodes.MinPurchase, $"The minimum purchase is {Money.Fiat(asset.MinPurchase)} {fiat}.");
@@ -70,7 +70,7 @@ public sealed class PurchaseCreation(
         {
             return PurchaseOutcome.Refused(ErrorCodes.LimitExceeded, $"The maximum purchase is {Money.Fiat(asset.MaxPurchase)} {fiat}.");
         }
-        if (request.FiatAmount > options.Value.ReinforcedKycThreshold && !customer.ReinforcedKyc)
+        if (request.FiatAmount > options.CurrentValue.ReinforcedKycThreshold && !customer.ReinforcedKyc)
         {
             return PurchaseOutcome.Refused(ErrorCodes.KycReinforcedRequired, ReinforcedKycMessage);
         }
@@ -109,7 +109,7 @@ public sealed class PurchaseCreation(
             Concept = NewConcept(),
             GatewayToken = Guid.NewGuid().ToString(),
             CreatedAt = now,
-            ExpiresAt = now + options.Value.ValidityFor(method.Code),
+            ExpiresAt = now + options.CurrentValue.ValidityFor(method.Code),
         };
 
         try
@@ -118,10 +118,10 @@ public sealed class PurchaseCreation(
             if (method.Code == PaymentTypes.Card)
             {
                 await db.LockCustomerAsync(customer.Id, cancellationToken);
-                if (await CardLimit.WouldExceedAsync(db, customer.Id, payment.FiatAmountCents, options.Value.QuarterlyCardLimit, now, null, cancellationToken))
+                if (await CardLimit.WouldExceedAsync(db, customer.Id, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, null, cancellationToken))
                 {
                     return PurchaseOutcome.Refused(ErrorCodes.LimitExceeded,
-                        $"The quarterly card limit of {Money.Fiat(options.Value.QuarterlyCardLimit)} {fiat} would be exceeded.");
+                        $"The quarterly card limit of {Money.Fiat(options.CurrentValue.QuarterlyCardLimit)} {fiat} would be exceeded.");
                 }
             }
             db.Payments.Add(payment);

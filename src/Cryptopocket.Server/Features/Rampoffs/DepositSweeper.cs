@@ -18,7 +18,7 @@ namespace Cryptopocket.Server.Features.Rampoffs;
 /// its nonces never compete with settlement's hot wallet.
 /// </summary>
 public sealed class DepositSweeper(
-    AppDbContext db, ChainRegistry chains, IOptionsSnapshot<Catalogue.CatalogueOptions> catalogue, IOptionsMonitor<RampoffOptions> options, IOptionsMonitor<SettlementOptions> settlement,
+    AppDbContext db, ChainRegistry chains, IOptionsMonitor<Catalogue.CatalogueOptions> catalogue, IOptionsMonitor<RampoffOptions> options, IOptionsMonitor<SettlementOptions> settlement,
     TimeProvider clock, ILogger<DepositSweeper> logger)
 {
     public const int AddressesPerRound = 20;
@@ -81,7 +81,7 @@ public sealed class DepositSweeper(
                 var asset = moved.Token is null
                     ? endpoint.NativeSymbol
                     : endpoint.Tokens.FirstOrDefault(t => string.Equals(t.Value, moved.Token, StringComparison.OrdinalIgnoreCase)).Key ?? moved.Token;
-                var decimals = catalogue.Value.FindAsset(asset)?.Decimals ?? 18;
+                var decimals = catalogue.CurrentValue.FindAsset(asset)?.Decimals ?? 18;
                 var amount = BaseUnits.ToAmount(moved.Amount, decimals);
                 posting.Debit(treasury, asset, amount).Credit(LedgerAccounts.DepositInventory(chainName), asset, amount);
             }

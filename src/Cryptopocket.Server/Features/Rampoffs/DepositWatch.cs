@@ -16,7 +16,7 @@ namespace Cryptopocket.Server.Features.Rampoffs;
 /// cursor was still where this round found it. Then, once caught up, close operations whose window has ended.
 /// </summary>
 public sealed class DepositWatch(
-    AppDbContext db, ChainRegistry chains, RampoffLifecycle lifecycle, IOptionsSnapshot<CatalogueOptions> catalogue,
+    AppDbContext db, ChainRegistry chains, RampoffLifecycle lifecycle, IOptionsMonitor<CatalogueOptions> catalogue,
     IOptionsMonitor<RampoffOptions> options, IOptionsMonitor<SettlementOptions> settlement, TimeProvider clock, ILogger<DepositWatch> logger)
 {
     /// <summary>Above this many coin units a deposit cannot be booked exactly (decimal(38,18)); it is held at zero and an operator told.</summary>
@@ -132,7 +132,7 @@ public sealed class DepositWatch(
         {
             return;
         }
-        var decimals = catalogue.Value.FindAsset(asset)?.Decimals ?? 18;
+        var decimals = catalogue.CurrentValue.FindAsset(asset)?.Decimals ?? 18;
         var amount = ToBookable(deposit.Amount, decimals);
         if (amount is null)
         {

@@ -18,7 +18,7 @@ public sealed record ExportedBatch(PayoutBatch Batch, string Xml);
 /// it (they become finished). Each step is one transaction; a payout is in at most one file.
 /// </summary>
 public sealed class PayoutService(
-    AppDbContext db, RampoffLifecycle lifecycle, IOptionsMonitor<RampoffOptions> options, IOptionsSnapshot<PaymentOptions> bank, TimeProvider clock)
+    AppDbContext db, RampoffLifecycle lifecycle, IOptionsMonitor<RampoffOptions> options, IOptionsMonitor<PaymentOptions> bank, TimeProvider clock)
 {
     public const int MaxPerFile = 5000;
 
@@ -146,8 +146,8 @@ public sealed class PayoutService(
     }
 
     private CreditTransferBatch ToTransfers(PayoutBatch batch, IReadOnlyList<Rampoff> payouts) => new(
-        batch.Id, new DateTimeOffset(batch.CreatedAt), bank.Value.BankDestinationName,
-        new DebtorAccount(bank.Value.BankDestinationName, bank.Value.BankIban, string.IsNullOrEmpty(bank.Value.BankBic) ? null : bank.Value.BankBic),
+        batch.Id, new DateTimeOffset(batch.CreatedAt), bank.CurrentValue.BankDestinationName,
+        new DebtorAccount(bank.CurrentValue.BankDestinationName, bank.CurrentValue.BankIban, string.IsNullOrEmpty(bank.CurrentValue.BankBic) ? null : bank.CurrentValue.BankBic),
         batch.ExecutionDate,
         payouts.Select(r => new CreditTransfer(r.Id, r.FiatAmount, r.HolderName, r.Iban, null, $"Cryptopocket sale {r.Id}")).ToList());
 }

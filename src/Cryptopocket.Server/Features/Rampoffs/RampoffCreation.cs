@@ -24,8 +24,8 @@ public sealed record RampoffOutcome(Rampoff? Rampoff, IResult? Refusal)
 /// reinforced-KYC threshold, the customer must have enhanced verification.
 /// </summary>
 public sealed class RampoffCreation(
-    AppDbContext db, IPriceProvider prices, DepositAddressing deposits, IOptionsSnapshot<CatalogueOptions> catalogue,
-    IOptionsSnapshot<RampoffOptions> options, IOptionsSnapshot<PaymentOptions> payments, TimeProvider clock, ILogger<RampoffCreation> logger)
+    AppDbContext db, IPriceProvider prices, DepositAddressing deposits, IOptionsMonitor<CatalogueOptions> catalogue,
+    IOptionsMonitor<RampoffOptions> options, IOptionsMonitor<PaymentOptions> payments, TimeProvider clock, ILogger<RampoffCreation> logger)
 {
     public async Task<RampoffOutcome> CreateAsync(
         CallingIntegration integration, RampoffRequest request, Func<Customer, string> kycUrl, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed class RampoffCreation(
             return new RampoffOutcome(null, priced.Refusal);
         }
         var quote = priced.Quote!;
-        if (quote.GrossFiat > payments.Value.ReinforcedKycThreshold && !customer.ReinforcedKyc)
+        if (quote.GrossFiat > payments.CurrentValue.ReinforcedKycThreshold && !customer.ReinforcedKyc)
         {
             return RampoffOutcome.Refused(ErrorCodes.KycReinforcedRequired, PurchaseCreation.ReinforcedKycMessage);
         }
@@ -83,7 +83,7 @@ public sealed class RampoffCreation(
             CoinSymbol = priced.Asset!.Symbol,
             Decimals = priced.Asset.Decimals,
             Amount = request.Amount,
-            FiatSymbol = catalogue.Value.FiatSymbol,
+            FiatSymbol = catalogue.CurrentValue.FiatSymbol,
             Rate = quote.Rate,
             PartnerFeePercent = integration.PartnerFeePercent,
             Iban = iban,
@@ -93,7 +93,7 @@ public sealed class RampoffCreation(
             DepositSalt = salt,
             DepositFactory = factory.Factory,
             CreatedAt = now,
-            DepositDeadline = now + options.Value.DepositWindow,
+            DepositDeadline = now + options.CurrentValue.DepositWindow,
         };
         rampoff.LockQuote(quote);
         try
@@ -119,8 +119,8 @@ public sealed class RampoffCreation(
     /// <summary>The pair, the price and the limits: shared by the quote endpoint and creation so both refuse alike.</summary>
     public async Task<Priced> PriceAsync(CallingIntegration integration, string symbol, string chain, decimal amount, CancellationToken cancellationToken)
     {
-        var fiat = catalogue.Value.FiatSymbol;
-        if (catalogue.Value.FindListing(symbol, chain) is not { } listing || !listing.Asset.SellEnabled || !deposits.Supports(listing.Chain.Name))
+        var fiat = catalogue.CurrentValue.FiatSymbol;
+        if (catalogue.CurrentValue.FindListing(symbol, chain) is not { } listing || !listing.Asset.SellEnabled || !deposits.Supports(listing.Chain.Name))
         {
             return new Priced(null, null, null, ApiResults.Error(ErrorCodes.CoinNotSupported));
         }
@@ -134,7 +134,7 @@ public sealed class RampoffCreation(
         {
             return new Priced(null, null, null, ApiResults.Error(ErrorCodes.CoinNotSupported));
         }
-        var quote = RampoffQuoteCalculator.Calculate(amount, price.Price, chainOptions, options.Value, integration.PartnerFeePercent);
+        var quote = RampoffQuoteCalculator.Calculate(amount, price.Price, chainOptions, options.CurrentValue, integration.PartnerFeePercent);
         IResult? refusal = null;
         if (quote.GrossFiat < asset.MinPurchase)
         {

@@ -16,7 +16,7 @@ public sealed record ConfirmedDeposit(
 /// context; the caller saves them in one transaction, and the operation's version makes a concurrent second attempt
 /// fail instead of counting or paying twice.
 /// </summary>
-public sealed class RampoffLifecycle(AppDbContext db, IOptionsSnapshot<CatalogueOptions> catalogue, IOptionsSnapshot<RampoffOptions> options, TimeProvider clock)
+public sealed class RampoffLifecycle(AppDbContext db, IOptionsMonitor<CatalogueOptions> catalogue, IOptionsMonitor<RampoffOptions> options, TimeProvider clock)
 {
     /// <summary>
     /// Records a deposit and decides what it is: counted towards an open operation of that coin, or held for the
@@ -65,7 +65,7 @@ public sealed class RampoffLifecycle(AppDbContext db, IOptionsSnapshot<Catalogue
             return;
         }
         var quote = Requote(rampoff, rampoff.ReceivedAmount);
-        var minimum = catalogue.Value.FindAsset(rampoff.CoinSymbol)?.MinPurchase ?? 0m;
+        var minimum = catalogue.CurrentValue.FindAsset(rampoff.CoinSymbol)?.MinPurchase ?? 0m;
         if (quote.GrossFiat < minimum || quote.FiatAmountCents <= 0)
         {
             rampoff.Reject("deposit_below_minimum", now);
@@ -115,9 +115,9 @@ public sealed class RampoffLifecycle(AppDbContext db, IOptionsSnapshot<Catalogue
     /// <summary>The locked rate applied to <paramref name="amount"/> with the fee rules; the full amount gives the creation quote back.</summary>
     private RampoffQuoteBreakdown Requote(Rampoff rampoff, decimal amount)
     {
-        var chain = catalogue.Value.FindChain(rampoff.Chain) ?? new ChainOptions { Name = rampoff.Chain };
+        var chain = catalogue.CurrentValue.FindChain(rampoff.Chain) ?? new ChainOptions { Name = rampoff.Chain };
         return amount == rampoff.Amount
             ? new RampoffQuoteBreakdown(rampoff.Amount, rampoff.Rate, rampoff.GrossFiatCents, rampoff.ProcessingFeeCents, rampoff.NetworkFeeCents, rampoff.PartnerFeeCents)
-            : RampoffQuoteCalculator.Calculate(amount, rampoff.Rate, chain, options.Value, rampoff.PartnerFeePercent);
+            : RampoffQuoteCalculator.Calculate(amount, rampoff.Rate, chain, options.CurrentValue, rampoff.PartnerFeePercent);
     }
 }

@@ -41,8 +41,8 @@ public static class RampoffsApi
         return api;
     }
 
-    private static async Task<IResult> QuoteAsync(HttpContext http, RampoffCreation creation, IOptionsSnapshot<CatalogueOptions> catalogue,
-        IOptionsSnapshot<RampoffOptions> options, TimeProvider clock)
+    private static async Task<IResult> QuoteAsync(HttpContext http, RampoffCreation creation, IOptionsMonitor<CatalogueOptions> catalogue,
+        IOptionsMonitor<RampoffOptions> options, TimeProvider clock)
     {
         var integration = RequireIntegrationFilter.Get(http);
         var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
@@ -62,9 +62,9 @@ public static class RampoffsApi
         var asset = priced.Asset!;
         return ApiResults.Ok(new RampoffQuote(
             Money.Format(quote.Amount, asset.Decimals), BaseUnits.From(quote.Amount, asset.Decimals).ToString(CultureInfo.InvariantCulture), asset.Decimals,
-            asset.Symbol, priced.Chain!.Name, catalogue.Value.FiatSymbol, Money.Format(quote.Rate, 6), Money.Fiat(quote.GrossFiat),
+            asset.Symbol, priced.Chain!.Name, catalogue.CurrentValue.FiatSymbol, Money.Format(quote.Rate, 6), Money.Fiat(quote.GrossFiat),
             RampoffMapping.Fees(quote.ProcessingFeeCents, quote.NetworkFeeCents, quote.PartnerFeeCents), Money.Fiat(quote.FiatAmountCents / 100m),
-            clock.GetUtcNow() + options.Value.DepositWindow));
+            clock.GetUtcNow() + options.CurrentValue.DepositWindow));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, RampoffCreation creation, PublicUrls urls)
