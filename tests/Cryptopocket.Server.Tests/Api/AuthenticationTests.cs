@@ -146,6 +146,24 @@ public sealed class AuthenticationTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task ATokenRevokedBehindThisProcesssBackStopsWorkingWithinTheTokenCacheDuration()
+    {
+        var credentials = await server.CreateIntegrationAsync();
+        using var http = await server.CreateAuthenticatedHttpClientAsync(credentials);
+        Assert.Equal("ok", (await (await http.GetAsync("/api/available-assets")).JsonAsync()).GetProperty("status").GetString());
+
+        // What another instance or the command line does: the rows go, this process is not told.
+        await server.QueryAsync(db => db.ApiTokens.Where(t => t.IntegrationId == credentials.Id).ExecuteDeleteAsync());
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await (await http.GetAsync("/api/available-assets")).JsonAsync()).GetProperty("status").GetString() == "ok")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), "A deleted token still worked 3 s later (the cache trusts a token for 1 s).");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task DisablingAnIntegrationRevokesItsTokensAndRefusesNewOnes()
     {
         var credentials = await server.CreateIntegrationAsync();

@@ -14,6 +14,7 @@ public static class AuthenticationApi
     {
         services.AddScoped<IntegrationService>();
         services.AddScoped<ApiTokenService>();
+        services.AddSingleton<ApiTokenCache>();
         services.AddScoped<RequireIntegrationFilter>();
         services.AddRateLimiter(limiter =>
         {

@@ -12,7 +12,7 @@ public sealed record IntegrationCredentials(int Id, string Name, string ApiKey, 
 public sealed record IntegrationSummary(int Id, string Name, string ApiKey, bool Disabled, string AllowedIps, string AllowedPaymentMethods, DateTime CreatedAt);
 
 /// <summary>Operator actions on integrations: create, list, rotate the secret, disable.</summary>
-public sealed class IntegrationService(AppDbContext db, IDataProtectionProvider dataProtection, TimeProvider clock)
+public sealed class IntegrationService(AppDbContext db, IDataProtectionProvider dataProtection, TimeProvider clock, ApiTokenCache tokenCache)
 {
     internal const string SecretPurpose = "Cryptopocket.IntegrationSecret.v1";
 
@@ -77,6 +77,7 @@ public sealed class IntegrationService(AppDbContext db, IDataProtectionProvider 
         var integration = await FindAsync(idOrName, cancellationToken);
         integration.AllowedIps = string.Join(",", entries);
         await db.SaveChangesAsync(cancellationToken);
+        tokenCache.Forget(integration.Id);
         return Summary(integration);
     }
 
@@ -90,6 +91,7 @@ public sealed class IntegrationService(AppDbContext db, IDataProtectionProvider 
         var integration = await FindAsync(idOrName, cancellationToken);
         integration.AllowedPaymentMethods = string.Join(",", methods.Distinct());
         await db.SaveChangesAsync(cancellationToken);
+        tokenCache.Forget(integration.Id);
         return Summary(integration);
     }
 
@@ -103,6 +105,7 @@ public sealed class IntegrationService(AppDbContext db, IDataProtectionProvider 
         await db.SaveChangesAsync(cancellationToken);
         await db.ApiTokens.Where(t => t.IntegrationId == integration.Id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        tokenCache.Forget(integration.Id);
     }
 
     private async Task<Integration> FindAsync(string idOrName, CancellationToken cancellationToken)
