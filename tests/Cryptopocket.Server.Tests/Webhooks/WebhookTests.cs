@@ -4,7 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cryptopocket.Server.Features.Customers;
+using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Integrations;
+using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Tests.Infrastructure;
 
 namespace Cryptopocket.Server.Tests.Webhooks;
@@ -105,6 +107,37 @@ public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRet
         Assert.Equal("payment_received", payIn.GetProperty("status").GetString());
         Assert.Equal(2000, payIn.GetProperty("fiat_amount").GetInt64());
         Assert.DoesNotContain(receiver.Requests, r => r.Path == "/other");
+    }
+
+    [Fact]
+    public async Task SeveralDispatchersRacingDeliverEveryEventOnceAndInOrder()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var kit = await PurchaseKit.CreateAsync(server);
+        await FormAsync(kit.Http, "/api/subscribeToWebhook", "KYC_STATUS_CHANGED", receiver.BaseAddress.ToString());
+        const int count = 150;
+        var ids = await server.QueryAsync(async db =>
+        {
+            var added = Enumerable.Range(0, count)
+                .Select(i => Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, $"race-{i}", $"{{\"n\":{i}}}", DateTime.UtcNow)).ToList();
+            await db.SaveChangesAsync();
+            return added.Select(e => e.Id).ToList();
+        });
+
+        // The hosted dispatcher and three more, as if four instances shared the database.
+        var extra = Enumerable.Range(0, 3).Select(_ => ActivatorUtilities.CreateInstance<WebhookDispatcher>(server.Services)).ToList();
+        var racing = extra.Select(d => Task.Run(async () =>
+        {
+            for (var round = 0; round < 20 && receiver.Requests.Count < count; round++)
+            {
+                await d.FanOutAsync(CancellationToken.None);
+                await d.DeliverDueAsync(CancellationToken.None);
+            }
+        }));
+        await Task.WhenAll(racing);
+        var received = await receiver.WaitForAsync(_ => true, count, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ids, received.Select(r => r.Headers["X-Event-Id"]).ToList());
     }
 
     [Fact]

@@ -81,7 +81,10 @@ public sealed class WebhookDispatcher(
         EventId = outboxEvent.Id, EventType = outboxEvent.Type, Status = WebhookDeliveryStatuses.Pending, NextAttemptAt = now, CreatedAt = now,
     };
 
-    /// <summary>Attempts every subscription's oldest due delivery; answers how many were attempted.</summary>
+    /// <summary>
+    /// Finds every subscription whose oldest pending delivery is due and delivers a run of its deliveries in order;
+    /// answers how many attempts were made.
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -95,30 +98,66 @@ public sealed class WebhookDispatcher(
                             && !db.WebhookDeliveries.Any(o => o.SubscriptionId == d.SubscriptionId && o.Status == WebhookDeliveryStatuses.Pending && o.EventSequence < d.EventSequence))
                 .OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(options.CurrentValue.Concurrency).ToListAsync(cancellationToken);
         }
+        var attempted = 0;
         await Parallel.ForEachAsync(heads, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (id, token) => await AttemptAsync(id, token));
-        return heads.Count;
+            async (id, token) => Interlocked.Add(ref attempted, await DeliverRunAsync(id, token)));
+        return attempted;
     }
 
-    private async Task AttemptAsync(long deliveryId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers a subscription's pending deliveries one after another from <paramref name="headId"/>, at most
+    /// <see cref="WebhookOptions.RunLength"/>, loading the subscription, its integration and secret once for the run.
+    /// Each delivery is leased (a conditional update: exactly one instance wins it) before it is sent, and its outcome
+    /// saved before the next is leased, so another instance can only ever take over at the next one in order. The run
+    /// stops at the first failure (its retry holds the rest back) or at a delivery someone else leased.
+    /// </summary>
+    private async Task<int> DeliverRunAsync(long headId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var lease = now + options.CurrentValue.Timeout + TimeSpan.FromSeconds(20);
-        var claimed = await db.WebhookDeliveries
-            .Where(d => d.Id == deliveryId && d.Status == WebhookDeliveryStatuses.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-            .ExecuteUpdateAsync(d => d.SetProperty(x => x.ClaimedUntil, lease), cancellationToken);
-        if (claimed == 0)
-        {
-            return;
-        }
-        var delivery = await db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId, cancellationToken);
-        var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleAsync(s => s.Id == delivery.SubscriptionId, cancellationToken);
-        var outboxEvent = await db.OutboxEvents.AsNoTracking().SingleAsync(e => e.Sequence == delivery.EventSequence, cancellationToken);
-        var integration = await db.Integrations.AsNoTracking().SingleAsync(i => i.Id == delivery.IntegrationId, cancellationToken);
+        var head = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == headId, cancellationToken);
+        var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleAsync(s => s.Id == head.SubscriptionId, cancellationToken);
+        var integration = await db.Integrations.AsNoTracking().SingleAsync(i => i.Id == head.IntegrationId, cancellationToken);
         var secret = scope.ServiceProvider.GetRequiredService<IntegrationService>().UnprotectSecret(integration);
+        var run = await (
+                from d in db.WebhookDeliveries
+                join e in db.OutboxEvents on d.EventSequence equals e.Sequence
+                where d.SubscriptionId == head.SubscriptionId && d.Status == WebhookDeliveryStatuses.Pending && d.EventSequence >= head.EventSequence
+                orderby d.EventSequence
+                select new { Delivery = d, Event = e })
+            .Take(options.CurrentValue.RunLength).AsNoTracking().ToListAsync(cancellationToken);
+        var attempted = 0;
+        foreach (var (delivery, outboxEvent) in run.Select(r => (r.Delivery, r.Event)))
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (delivery.NextAttemptAt > now)
+            {
+                break;
+            }
+            var lease = now + options.CurrentValue.Timeout + TimeSpan.FromSeconds(20);
+            var claimed = await db.WebhookDeliveries
+                .Where(d => d.Id == delivery.Id && d.Status == WebhookDeliveryStatuses.Pending && d.NextAttemptAt <= now
+                            && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.ClaimedUntil, lease), cancellationToken);
+            if (claimed == 0)
+            {
+                // Delivered, rescheduled or leased by another instance since the run was read: it carries on from here.
+                break;
+            }
+            attempted++;
+            var delivered = await AttemptAsync(db, delivery, subscription, integration, secret, outboxEvent, cancellationToken);
+            if (!delivered)
+            {
+                break;
+            }
+        }
+        return attempted;
+    }
 
+    /// <summary>One signed POST, its attempt logged and the delivery finished or rescheduled; true when it was delivered.</summary>
+    private async Task<bool> AttemptAsync(AppDbContext db, WebhookDelivery delivery, WebhookSubscription subscription, Integration integration,
+        string secret, OutboxEvent outboxEvent, CancellationToken cancellationToken)
+    {
         var body = Body(outboxEvent);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(body) };
@@ -154,10 +193,14 @@ public sealed class WebhookDispatcher(
             DeliveryId = delivery.Id, AttemptedAt = finished, StatusCode = status, LatencyMs = (int)watch.ElapsedMilliseconds,
             ResponseSnippet = snippet, Error = error is null ? null : error[..Math.Min(500, error.Length)],
         });
+        db.WebhookDeliveries.Attach(delivery);
         delivery.Attempts++;
         delivery.LastStatusCode = status;
+        // Read without the lease this run took, so "unchanged" to the tracker: say it changed, or the lease would stay.
         delivery.ClaimedUntil = null;
-        if (status is >= 200 and < 300)
+        db.Entry(delivery).Property(d => d.ClaimedUntil).IsModified = true;
+        var delivered = status is >= 200 and < 300;
+        if (delivered)
         {
             delivery.Status = WebhookDeliveryStatuses.Delivered;
             delivery.DeliveredAt = finished;
@@ -177,6 +220,8 @@ public sealed class WebhookDispatcher(
             }
         }
         await db.SaveChangesAsync(CancellationToken.None);
+        db.ChangeTracker.Clear();
+        return delivered;
     }
 
     /// <summary>The bytes that are signed and sent: the event envelope with the resource as its GET endpoint shows it.</summary>

@@ -9,8 +9,14 @@ public sealed class WebhookOptions
     /// <summary>The fallback look at the table when no commit woke the dispatcher (other instances' events, retries due).</summary>
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Deliveries attempted at once by one instance.</summary>
+    /// <summary>Subscriptions served per round by one instance (eight at a time).</summary>
     public int Concurrency { get; set; } = 32;
+
+    /// <summary>
+    /// Deliveries of one subscription sent one after another in a round before others get their turn; the
+    /// subscription, its integration and secret are loaded once per run.
+    /// </summary>
+    public int RunLength { get; set; } = 100;
 
     /// <summary>
     /// Waits after each failed attempt; after the last, the delivery is failed. The default spans just over three days:
