@@ -22,6 +22,12 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
         var statement = BankStatementParser.Parse(statementXml);
         int matched = 0, unmatched = 0, mismatched = 0, ignored = 0, pending = 0, duplicate = 0;
         var account = statement.AccountIban ?? "";
+        // Read up front, a chunk of references and concepts per query, rather than twice per line: a statement of
+        // thousands of lines is then a few queries plus one write per line.
+        var booked = statement.Lines.Where(l => l.Status == "BOOK").ToList();
+        var seen = await KnownReferencesAsync(account, booked.Select(l => l.EntryReference).Distinct().ToList(), cancellationToken);
+        var purchasesByConcept = await TransferPurchasesByConceptAsync(
+            booked.Where(l => l.IsCredit).SelectMany(l => ConceptMatcher.FindCandidates(l.RemittanceInformation)).Distinct().ToList(), cancellationToken);
         foreach (var line in statement.Lines)
         {
             // A pending line is not money yet and is not stored: the booked line that follows, often with the same
@@ -31,12 +37,12 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
                 pending++;
                 continue;
             }
-            if (await db.BankTransactions.AnyAsync(t => t.AccountIban == account && t.EntryReference == line.EntryReference, cancellationToken))
+            if (!seen.Add(line.EntryReference))
             {
                 duplicate++;
                 continue;
             }
-            var status = await ReconcileLineAsync(account, line, source, cancellationToken);
+            var status = await ReconcileLineAsync(account, line, source, purchasesByConcept, cancellationToken);
             switch (status)
             {
                 case BankTransactionStatuses.Matched: matched++; break;
@@ -46,6 +52,30 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
             }
         }
         return new ImportSummary(statement.MessageType, statement.Lines.Count, matched, unmatched, mismatched, ignored, pending, duplicate);
+    }
+
+    private async Task<HashSet<string>> KnownReferencesAsync(string account, List<string> references, CancellationToken cancellationToken)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in references.Chunk(500))
+        {
+            known.UnionWith(await db.BankTransactions.AsNoTracking()
+                .Where(t => t.AccountIban == account && chunk.Contains(t.EntryReference)).Select(t => t.EntryReference).ToListAsync(cancellationToken));
+        }
+        return known;
+    }
+
+    /// <summary>Transfer purchases' ids by concept: which purchase a line names. Their state is read again when a line is applied.</summary>
+    private async Task<ILookup<long, string>> TransferPurchasesByConceptAsync(List<long> concepts, CancellationToken cancellationToken)
+    {
+        var found = new List<(long Concept, string Id)>();
+        foreach (var chunk in concepts.Chunk(500))
+        {
+            var rows = await db.Payments.AsNoTracking().Where(p => chunk.Contains(p.Concept) && p.PaymentType == PaymentTypes.Transfer)
+                .Select(p => new { p.Concept, p.Id }).ToListAsync(cancellationToken);
+            found.AddRange(rows.Select(r => (r.Concept, r.Id)));
+        }
+        return found.ToLookup(r => r.Concept, r => r.Id);
     }
 
     /// <summary>An operator saw the money arrive (on a statement not imported, say) and records it by hand.</summary>
@@ -74,7 +104,8 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
         await db.BankTransactions.AsNoTracking().Where(t => status == null || t.Status == status)
             .OrderBy(t => t.Id).Take(1000).ToListAsync(cancellationToken);
 
-    private async Task<string> ReconcileLineAsync(string account, BankStatementLine line, string source, CancellationToken cancellationToken)
+    private async Task<string> ReconcileLineAsync(string account, BankStatementLine line, string source, ILookup<long, string> purchasesByConcept,
+        CancellationToken cancellationToken)
     {
         var record = new BankTransaction
         {
@@ -101,8 +132,8 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
         }
         else
         {
-            var concepts = ConceptMatcher.FindCandidates(line.RemittanceInformation);
-            var candidates = await db.Payments.Where(p => concepts.Contains(p.Concept) && p.PaymentType == PaymentTypes.Transfer).ToListAsync(cancellationToken);
+            var ids = ConceptMatcher.FindCandidates(line.RemittanceInformation).SelectMany(c => purchasesByConcept[c]).Distinct().ToList();
+            var candidates = ids.Count == 0 ? [] : await db.Payments.Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken);
             (record.Status, record.Note, var candidate) = Match(line, candidates);
             // The purchase is named on a mismatched line too, so an operator finds it without reading the note.
             record.PaymentId = candidate?.Id;

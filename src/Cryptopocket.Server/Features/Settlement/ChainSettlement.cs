@@ -24,16 +24,17 @@ public sealed class ChainSettlement(
     /// <summary>Replacements of one transfer after which an operator is alerted.</summary>
     public const int StuckAlertAfterReplacements = 3;
 
-    public async Task RunRoundAsync(string chainName, CancellationToken cancellationToken)
+    /// <summary>One round; answers true when a full batch was dispatched, so more purchases are probably waiting.</summary>
+    public async Task<bool> RunRoundAsync(string chainName, CancellationToken cancellationToken)
     {
         var chain = chains.Find(chainName);
         if (chain is null)
         {
-            return;
+            return false;
         }
         var node = chains.Node(chain);
         await ReconcileAsync(chainName, chain, node, cancellationToken);
-        await DispatchAsync(chainName, chain, node, cancellationToken);
+        return await DispatchAsync(chainName, chain, node, cancellationToken);
     }
 
     private async Task ReconcileAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
@@ -196,7 +197,7 @@ public sealed class ChainSettlement(
             $"Transfer {transfer.Id} for purchase {transfer.PaymentId} reverted ({receipt.TransactionHash}); the purchase waits for an operator.", cancellationToken);
     }
 
-    private async Task DispatchAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
+    private async Task<bool> DispatchAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var waiting = await db.Payments.AsNoTracking()
@@ -204,7 +205,7 @@ public sealed class ChainSettlement(
             .OrderBy(p => p.PaidAt).Take(options.CurrentValue.BatchSize).ToListAsync(cancellationToken);
         if (waiting.Count == 0)
         {
-            return;
+            return false;
         }
         var from = EvmAddress.ToChecksum(chain.HotWallet);
         var chainNonce = await node.TransactionCountAsync(from, "pending", cancellationToken);
@@ -214,6 +215,7 @@ public sealed class ChainSettlement(
         var available = new Dictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
         var nativeForGas = await node.BalanceAsync(from, cancellationToken);
         var (maxFee, priority) = await FeesAsync(node, cancellationToken);
+        var sent = 0;
 
         foreach (var payment in waiting)
         {
@@ -271,13 +273,16 @@ public sealed class ChainSettlement(
             {
                 // Another instance took this purchase or this nonce first: nothing was broadcast; try again next round.
                 db.ChangeTracker.Clear();
-                return;
+                return false;
             }
             await BroadcastAsync(transfer, node, cancellationToken);
+            sent++;
             available[payment.CoinSymbol] = balance - amount;
             nativeForGas -= gasCost + (isNative ? amount : 0);
             nonce++;
         }
+        // Only a full batch all sent says "more may be waiting": purchases held back (a hot wallet too low) must not spin.
+        return sent == options.CurrentValue.BatchSize;
     }
 
     private static JsonObject Transaction(string from, string to, ChainTransfer transfer, long nonce, long gas, BigInteger maxFee, BigInteger priority, long chainId)

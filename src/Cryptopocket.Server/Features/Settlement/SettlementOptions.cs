@@ -14,7 +14,7 @@ public sealed class SettlementOptions
     public TimeSpan ReplaceAfter { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>New transfers signed per chain per round.</summary>
-    public int BatchSize { get; set; } = 50;
+    public int BatchSize { get; set; } = 200;
 
     /// <summary>Chain name (as the catalogue spells it) → its endpoints, hot wallet and token contracts.</summary>
     public Dictionary<string, ChainEndpointOptions> Chains { get; set; } = new(StringComparer.OrdinalIgnoreCase);

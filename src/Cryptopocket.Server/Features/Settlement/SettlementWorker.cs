@@ -12,27 +12,31 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.CurrentValue.PollInterval, clock);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
-            if (!options.CurrentValue.Enabled)
+            var more = false;
+            if (options.CurrentValue.Enabled)
             {
-                continue;
+                foreach (var chain in chains.Chains.Keys)
+                {
+                    try
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        more |= await scope.ServiceProvider.GetRequiredService<ChainSettlement>().RunRoundAsync(chain, stoppingToken);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                    {
+                        // A node or signer that is down is retried next round; nothing is lost meanwhile.
+                        logger.LogWarning(exception, "Settlement round on {Chain} failed", chain);
+                    }
+                }
             }
-            foreach (var chain in chains.Chains.Keys)
+            // A full batch means purchases are queuing: go again at once rather than wait for the next tick.
+            if (!more && !await timer.WaitForNextTickAsync(stoppingToken))
             {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<ChainSettlement>().RunRoundAsync(chain, stoppingToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // A node or signer that is down is retried next round; nothing is lost meanwhile.
-                    logger.LogWarning(exception, "Settlement round on {Chain} failed", chain);
-                }
+                break;
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
 
