@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Cryptopocket.Bench.Load;
+using Cryptopocket.Bench.Platform;
+
+namespace Cryptopocket.Bench.Phases;
+
+/// <summary>What a set of expected events did at the receiver.</summary>
+public sealed record DeliveryResult(int Expected, int Delivered, TimeSpan Span, LatencySummary Latency, LoadResult? Generation)
+{
+    /// <summary>First attempts per second: delivered events over the span from the first event's commit to the last arrival.</summary>
+    public double PerSecond => Span > TimeSpan.Zero ? Delivered / Span.TotalSeconds : 0;
+}
+
+/// <summary>
+/// Webhook delivery. The burst: every partner's connections ask for WEBHOOK_TEST events (POST /api/webhooks/test, the
+/// PAY_IN and COINS_SENT subscriptions in turn) as fast as the API creates them, bounded in count and time; each is
+/// committed to the outbox and must reach the loopback receiver. Rate = events delivered / (last arrival − first
+/// event's created_at); latency = arrival − created_at.
+/// </summary>
+public static class WebhookPhase
+{
+    public static readonly string[] SubscribedTypes = ["PAY_IN", "COINS_SENT"];
+
+    public static async Task<DeliveryResult> BurstAsync(BenchSettings settings, Uri server, Seed seed, WebhookReceiver receiver)
+    {
+        var expected = new ConcurrentBag<string>();
+        var generation = await LoadGenerator.RunAsync(new LoadSpec
+        {
+            Name = "webhook events",
+            BaseAddress = server,
+            Connections = settings.Connections,
+            WarmUp = TimeSpan.Zero,
+            Duration = settings.Duration,
+            MaxRequests = settings.WebhookEvents,
+            NewRequest = context => PartnerApi.Request(HttpMethod.Post, "/api/webhooks/test", seed.Partners[context.Connection % seed.Partners.Count],
+                Http.JsonBody($$"""{"type":"{{SubscribedTypes[context.Sequence % 2]}}"}""")),
+            Judge = (_, response, body) =>
+            {
+                if (!response.IsSuccessStatusCode || !Http.Contains(body, "\"event_id\""u8))
+                {
+                    return false;
+                }
+                using var answer = JsonDocument.Parse(body);
+                expected.Add(answer.RootElement.GetProperty("data").Text("event_id")!);
+                return true;
+            },
+        });
+        return await AwaitAsync(receiver, [.. expected], TimeSpan.FromSeconds(settings.Smoke ? 30 : 120)) with { Generation = generation };
+    }
+
+    /// <summary>Waits (bounded) until every expected event id has arrived, then summarises what arrived.</summary>
+    public static async Task<DeliveryResult> AwaitAsync(WebhookReceiver receiver, IReadOnlyCollection<string> expected, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (expected.Any(id => !receiver.TryGet(id, out _)) && clock.Elapsed < timeout)
+        {
+            await Task.Delay(100);
+        }
+        var arrived = expected.Select(id => receiver.TryGet(id, out var e) ? e : null).OfType<ReceivedEvent>().ToList();
+        if (arrived.Count == 0)
+        {
+            return new DeliveryResult(expected.Count, 0, TimeSpan.Zero, LatencySummary.Empty, null);
+        }
+        var span = arrived.Max(e => e.ReceivedAt) - arrived.Min(e => e.CreatedAt);
+        return new DeliveryResult(expected.Count, arrived.Count, span, LatencySummary.FromMilliseconds(arrived.Select(e => e.LatencyMs)), null);
+    }
+
+    /// <summary>Waits (bounded) for the PAY_IN and COINS_SENT events of these purchases (real events, from settlement).</summary>
+    public static async Task<DeliveryResult> AwaitPurchaseEventsAsync(WebhookReceiver receiver, IReadOnlyCollection<string> paymentIds, TimeSpan timeout)
+    {
+        var wanted = paymentIds.ToHashSet(StringComparer.Ordinal);
+        var expected = paymentIds.Count * SubscribedTypes.Length;
+        var clock = Stopwatch.StartNew();
+        List<ReceivedEvent> arrived;
+        while (true)
+        {
+            arrived = [.. receiver.Events.Where(e => e.ResourceId is not null && wanted.Contains(e.ResourceId) && SubscribedTypes.Contains(e.Type))];
+            if (arrived.Count >= expected || clock.Elapsed > timeout)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        if (arrived.Count == 0)
+        {
+            return new DeliveryResult(expected, 0, TimeSpan.Zero, LatencySummary.Empty, null);
+        }
+        var span = arrived.Max(e => e.ReceivedAt) - arrived.Min(e => e.CreatedAt);
+        return new DeliveryResult(expected, arrived.Count, span, LatencySummary.FromMilliseconds(arrived.Select(e => e.LatencyMs)), null);
+    }
+}

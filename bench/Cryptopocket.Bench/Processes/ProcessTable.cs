@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace Cryptopocket.Bench.Processes;
+
+/// <summary>What /proc says about processes: children (to stop a server's node and signer by id) and peak memory.</summary>
+public static class ProcessTable
+{
+    /// <summary>Every descendant of <paramref name="root"/>, children first.</summary>
+    public static List<int> Descendants(int root)
+    {
+        var table = Snapshot();
+        var found = new List<int>();
+        var queue = new Queue<int>([root]);
+        while (queue.Count > 0)
+        {
+            var current = queue.Dequeue();
+            foreach (var (pid, _) in table.Where(p => p.Parent == current))
+            {
+                found.Add(pid);
+                queue.Enqueue(pid);
+            }
+        }
+        return found;
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            // A zombie keeps its /proc entry; its state is Z.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Peak resident set size (VmHWM) in bytes, or null once the process is gone.</summary>
+    public static long? PeakRssBytes(int pid) => StatusKilobytes(pid, "VmHWM:") is { } kb ? kb * 1024 : null;
+
+    public static long? RssBytes(int pid) => StatusKilobytes(pid, "VmRSS:") is { } kb ? kb * 1024 : null;
+
+    private static long? StatusKilobytes(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static List<(int Pid, int Parent)> Snapshot()
+    {
+        var table = new List<(int, int)>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                table.Add((pid, int.Parse(fields[1], CultureInfo.InvariantCulture)));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return table;
+    }
+}
