@@ -53,11 +53,26 @@ public static class CoreServices
         return services;
     }
 
+    /// <summary>
+    /// Lets Npgsql prepare the statements a connection runs most (the same few queries serve every request), unless
+    /// the operator's connection string says otherwise: measured in docs/performance.md, a primary-key read went from
+    /// about 2.6k to 3.9k requests/s on the benchmark machine.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 20;
+        }
+        return builder.ConnectionString;
+    }
+
     public static void ConfigureDatabase(DbContextOptionsBuilder db, ServerOptions options)
     {
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            db.UseNpgsql(options.ConnectionString);
+            db.UseNpgsql(WithAutoPrepare(options.ConnectionString));
         }
         else
         {

@@ -15,7 +15,7 @@ public static class AuthenticationApi
         services.AddScoped<IntegrationService>();
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<ApiTokenCache>();
-        services.AddScoped<RequireIntegrationFilter>();
+        services.AddSingleton<RequireIntegrationFilter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -86,66 +86,79 @@ public sealed class PurchaseCreation(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var payment = new Payment
+        // The concept is random (see NewConcept); the one-in-a-billion clash with another purchase's is drawn again.
+        for (var attempt = 1; ; attempt++)
         {
-            Id = Secrets.PublicId(),
-            IntegrationId = integration.Id,
-            CustomerId = customer.Id,
-            ExternalId = request.ExternalId,
-            Guided = request.Guided,
-            PaymentType = method.Code,
-            FiatSymbol = fiat,
-            FiatAmountCents = ToCents(quote.FiatAmount),
-            CoinSymbol = asset.Symbol,
-            Chain = chain.Name,
-            CoinDecimals = asset.Decimals,
-            CoinAmount = quote.CoinAmount,
-            Rate = quote.Rate,
-            ProcessingFeeCents = ToCents(quote.ProcessingFee),
-            NetworkFeeCents = ToCents(quote.NetworkFee),
-            PartnerFeeCents = ToCents(quote.PartnerFee),
-            Wallet = request.Wallet,
-            CallbackUrl = request.CallbackUrl,
-            Concept = NewConcept(),
-            GatewayToken = Guid.NewGuid().ToString(),
-            CreatedAt = now,
-            ExpiresAt = now + options.CurrentValue.ValidityFor(method.Code),
-        };
-
-        try
-        {
-            await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
-            if (method.Code == PaymentTypes.Card)
+            var payment = NewPayment(integration, request, customer, method, fiat, asset, chain, quote, now);
+            try
             {
-                await db.LockCustomerAsync(customer.Id, cancellationToken);
-                if (await CardLimit.WouldExceedAsync(db, customer.Id, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, null, cancellationToken))
+                await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
+                if (method.Code == PaymentTypes.Card)
                 {
-                    return PurchaseOutcome.Refused(ErrorCodes.LimitExceeded,
-                        $"The quarterly card limit of {Money.Fiat(options.CurrentValue.QuarterlyCardLimit)} {fiat} would be exceeded.");
+                    await db.LockCustomerAsync(customer.Id, cancellationToken);
+                    if (await CardLimit.WouldExceedAsync(db, customer.Id, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, null, cancellationToken))
+                    {
+                        return PurchaseOutcome.Refused(ErrorCodes.LimitExceeded,
+                            $"The quarterly card limit of {Money.Fiat(options.CurrentValue.QuarterlyCardLimit)} {fiat} would be exceeded.");
+                    }
+                }
+                db.Payments.Add(payment);
+                await db.SaveChangesAsync(cancellationToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                return new PurchaseOutcome(payment, null);
+            }
+            catch (DbUpdateException exception)
+            {
+                db.ChangeTracker.Clear();
+                if (db.Database.CurrentTransaction is not null)
+                {
+                    // The caller's transaction (the idempotency filter's) is spoiled; it decides what to answer.
+                    throw;
+                }
+                if (request.ExternalId is not null && await FindByExternalIdAsync(integration.Id, request.ExternalId, cancellationToken) is { } winner)
+                {
+                    // A concurrent request with the same external_id won the unique index: answer with its purchase.
+                    logger.LogInformation(exception, "Concurrent purchase with a repeated external id for integration {IntegrationId}", integration.Id);
+                    return new PurchaseOutcome(winner, null);
+                }
+                if (attempt >= 3)
+                {
+                    logger.LogError(exception, "A purchase could not be stored after {Attempts} attempts", attempt);
+                    return PurchaseOutcome.Refused(ErrorCodes.ErrorPaymentCreation);
                 }
             }
-            db.Payments.Add(payment);
-            await db.SaveChangesAsync(cancellationToken);
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-            return new PurchaseOutcome(payment, null);
-        }
-        catch (DbUpdateException exception) when (request.ExternalId is not null)
-        {
-            // A concurrent request with the same external_id won the unique index: answer with its purchase.
-            logger.LogInformation(exception, "Concurrent purchase with a repeated external id for integration {IntegrationId}", integration.Id);
-            db.ChangeTracker.Clear();
-            if (db.Database.CurrentTransaction is not null)
-            {
-                throw;
-            }
-            return await FindByExternalIdAsync(integration.Id, request.ExternalId, cancellationToken) is { } winner
-                ? new PurchaseOutcome(winner, null)
-                : PurchaseOutcome.Refused(ErrorCodes.ErrorPaymentCreation);
         }
     }
+
+    private Payment NewPayment(CallingIntegration integration, PurchaseRequest request, Customer customer, PaymentMethodOptions method, string fiat,
+        AssetOptions asset, ChainOptions chain, QuoteBreakdown quote, DateTime now) => new()
+    {
+        Id = Secrets.PublicId(),
+        IntegrationId = integration.Id,
+        CustomerId = customer.Id,
+        ExternalId = request.ExternalId,
+        Guided = request.Guided,
+        PaymentType = method.Code,
+        FiatSymbol = fiat,
+        FiatAmountCents = ToCents(quote.FiatAmount),
+        CoinSymbol = asset.Symbol,
+        Chain = chain.Name,
+        CoinDecimals = asset.Decimals,
+        CoinAmount = quote.CoinAmount,
+        Rate = quote.Rate,
+        ProcessingFeeCents = ToCents(quote.ProcessingFee),
+        NetworkFeeCents = ToCents(quote.NetworkFee),
+        PartnerFeeCents = ToCents(quote.PartnerFee),
+        Wallet = request.Wallet,
+        CallbackUrl = request.CallbackUrl,
+        Concept = NewConcept(),
+        GatewayToken = Guid.NewGuid().ToString(),
+        CreatedAt = now,
+        ExpiresAt = now + options.CurrentValue.ValidityFor(method.Code),
+    };
 
     private Task<Payment?> FindByExternalIdAsync(int integrationId, string externalId, CancellationToken cancellationToken) =>
         db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.IntegrationId == integrationId && p.ExternalId == externalId, cancellationToken);

@@ -99,7 +99,7 @@ public sealed class WebhookDispatcher(
                 .OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(options.CurrentValue.Concurrency).ToListAsync(cancellationToken);
         }
         var attempted = 0;
-        await Parallel.ForEachAsync(heads, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(heads, new ParallelOptions { MaxDegreeOfParallelism = options.CurrentValue.Concurrency, CancellationToken = cancellationToken },
             async (id, token) => Interlocked.Add(ref attempted, await DeliverRunAsync(id, token)));
         return attempted;
     }

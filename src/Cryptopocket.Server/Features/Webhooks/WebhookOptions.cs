@@ -9,7 +9,7 @@ public sealed class WebhookOptions
     /// <summary>The fallback look at the table when no commit woke the dispatcher (other instances' events, retries due).</summary>
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Subscriptions served per round by one instance (eight at a time).</summary>
+    /// <summary>Subscriptions served at once by one instance, each with its own run of deliveries.</summary>
     public int Concurrency { get; set; } = 32;
 
     /// <summary>
