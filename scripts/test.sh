@@ -22,6 +22,8 @@ for provider in sqlite postgres; do
       --logger "console;verbosity=minimal" 2>&1 | tee -a "$log" || status=1
   done
 done
+echo "=== Benchmark smoke run (bench/run.sh --smoke: every phase for a second; targets not enforced) ==="
+./bench/run.sh --smoke 2>&1 | tail -n 15 | tee -a "$log" || status=1
 echo "=== Chain tooling tests (chain/) ==="
 (cd chain && npm test 2>&1) | tee -a "$log" || status=1
 # One closing line over both runs, summed from each test assembly's own summary.
