@@ -23,7 +23,7 @@ public static class PaymentStatuses
 /// only through the transition methods, which refuse illegal moves so a replayed form or a late bank line cannot
 /// move a purchase backwards or pay it twice.
 /// </summary>
-public sealed class Payment
+public sealed class Payment : Infrastructure.Listing.IListedRow
 {
     public required string Id { get; init; }
     public int IntegrationId { get; init; }

@@ -11,7 +11,7 @@ namespace Cryptopocket.Server.Features.Rampoffs;
 /// status changes only through the transition methods, which refuse illegal moves so a re-scanned block or a second
 /// confirm can neither move an operation backwards nor pay it out twice.
 /// </summary>
-public sealed class Rampoff
+public sealed class Rampoff : Infrastructure.Listing.IListedRow
 {
     public required string Id { get; init; }
     public int IntegrationId { get; init; }
@@ -83,12 +83,7 @@ public sealed class Rampoff
     public void LockQuote(RampoffQuoteBreakdown quote)
     {
         Require(Status == RampoffStatuses.WaitingCrypto && ReceivedAt is null, "lock a quote");
-        ConvertedAmount = quote.Amount;
-        GrossFiatCents = quote.GrossFiatCents;
-        ProcessingFeeCents = quote.ProcessingFeeCents;
-        NetworkFeeCents = quote.NetworkFeeCents;
-        PartnerFeeCents = quote.PartnerFeeCents;
-        FiatAmountCents = quote.FiatAmountCents;
+        Apply(quote);
     }
 
     /// <summary>Counts a confirmed deposit of the right coin; answers the part beyond what was asked (the excess), if any.</summary>
@@ -107,12 +102,7 @@ public sealed class Rampoff
     public void MarkCryptoReceived(RampoffQuoteBreakdown quote, DateTime now)
     {
         Require(IsOpen && ReceivedAmount > 0, "mark crypto received");
-        ConvertedAmount = quote.Amount;
-        GrossFiatCents = quote.GrossFiatCents;
-        ProcessingFeeCents = quote.ProcessingFeeCents;
-        NetworkFeeCents = quote.NetworkFeeCents;
-        PartnerFeeCents = quote.PartnerFeeCents;
-        FiatAmountCents = quote.FiatAmountCents;
+        Apply(quote);
         Status = RampoffStatuses.CryptoReceived;
         ReceivedAt = now;
         Touch(now);
@@ -160,6 +150,16 @@ public sealed class Rampoff
         FailureReason = null;
         FinishedAt = now;
         Touch(now);
+    }
+
+    private void Apply(RampoffQuoteBreakdown quote)
+    {
+        ConvertedAmount = quote.Amount;
+        GrossFiatCents = quote.GrossFiatCents;
+        ProcessingFeeCents = quote.ProcessingFeeCents;
+        NetworkFeeCents = quote.NetworkFeeCents;
+        PartnerFeeCents = quote.PartnerFeeCents;
+        FiatAmountCents = quote.FiatAmountCents;
     }
 
     private void Touch(DateTime now)

@@ -6,6 +6,7 @@ using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Settlement;
 using Cryptopocket.Server.Infrastructure;
 using Cryptopocket.Server.Infrastructure.Idempotency;
+using Cryptopocket.Server.Infrastructure.Listing;
 using Cryptopocket.Server.Infrastructure.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -106,43 +107,7 @@ public static class RampoffsApi
     private static async Task<IResult> ListAsync(HttpContext http, AppDbContext db)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
-        var status = validator.OneOf("status", required: false, RampoffStatuses.All);
-        var externalId = validator.Text("external_id", required: false, maxLength: 100);
-        var userId = validator.WholeNumber("user_id", required: false);
-        var from = validator.Timestamp("from", required: false);
-        var to = validator.Timestamp("to", required: false);
-        var page = (int)(validator.WholeNumber("page", required: false, min: 1, max: 1_000_000) ?? 1);
-        var perPage = (int)(validator.WholeNumber("per_page", required: false, min: 1, max: 100) ?? 20);
-        if (validator.HasErrors)
-        {
-            return validator.ToResult();
-        }
-        var query = db.Rampoffs.AsNoTracking().Where(r => r.IntegrationId == integration.Id);
-        if (status is not null)
-        {
-            query = query.Where(r => r.Status == status);
-        }
-        if (externalId is not null)
-        {
-            query = query.Where(r => r.ExternalId == externalId);
-        }
-        if (userId is not null)
-        {
-            query = query.Where(r => r.CustomerId == userId);
-        }
-        if (from is not null)
-        {
-            query = query.Where(r => r.CreatedAt >= from);
-        }
-        if (to is not null)
-        {
-            query = query.Where(r => r.CreatedAt < to);
-        }
-        var total = await query.CountAsync(http.RequestAborted);
-        var rows = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Skip((page - 1) * perPage).Take(perPage).ToListAsync(http.RequestAborted);
-        var lastPage = Math.Max(1, (total + perPage - 1) / perPage);
-        return TypedResults.Json(new PageResponse<RampoffDetail>(Envelope.Ok, rows.Select(r => r.ToDetail()).ToList(), new Pagination(page, perPage, total, lastPage)));
+        var (query, error) = ListQuery.Parse(http.Request.Query, RampoffStatuses.All);
+        return error ?? await query!.PageAsync(db.Rampoffs, integration.Id, (Rampoff r) => r.ToDetail(), http.RequestAborted);
     }
 }
