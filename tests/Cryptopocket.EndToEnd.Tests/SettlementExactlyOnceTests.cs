@@ -18,7 +18,7 @@ public sealed class SettlementExactlyOnceTests(ITestOutputHelper output)
     private static readonly TimeSpan KillLoopCap = TimeSpan.FromMinutes(6);
 
     /// <summary>
-    /// New transfers signed per round (Settlement:BatchSize, default 50; a round every 0.5 s here). Smaller rounds keep
+    /// New transfers signed per round (Settlement:BatchSize, default 200; a round every 0.5 s here, full or not: DrainWhenFull is off). Smaller rounds keep
     /// the workers busy for longer, so that most random kills land while purchases are still being settled instead of
     /// after everything is done. Two instances get even smaller rounds: together they settle twice as fast, and a
     /// restart (about 3 s) takes longer than most kill windows.

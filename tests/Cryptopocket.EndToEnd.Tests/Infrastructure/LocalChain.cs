@@ -79,6 +79,8 @@ public sealed partial class LocalChain : IAsyncDisposable
             ["Confirmations"] = confirmations,
             ["PollInterval"] = pollInterval,
             ["BatchSize"] = batchSize,
+            // Rounds keep their pace even when full, so kills land while purchases are still being settled.
+            ["DrainWhenFull"] = false,
             ["Chains"] = new JsonObject
             {
                 ["polygon"] = new JsonObject
@@ -94,7 +96,7 @@ public sealed partial class LocalChain : IAsyncDisposable
         },
     };
 
-    /// <summary>Writes DATA_DIR/cryptopocket.json; a null <paramref name="batchSize"/> leaves the server's default (50 per round).</summary>
+    /// <summary>Writes DATA_DIR/cryptopocket.json; a null <paramref name="batchSize"/> leaves the server's default (200 per round).</summary>
     public async Task WriteServerConfigurationAsync(string dataDir, int? batchSize = null)
     {
         var configuration = SettlementConfiguration(batchSize: batchSize);

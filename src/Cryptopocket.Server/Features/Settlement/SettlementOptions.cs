@@ -16,6 +16,12 @@ public sealed class SettlementOptions
     /// <summary>New transfers signed per chain per round.</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// After a round that sent a full batch, start the next at once (purchases are queuing) rather than wait for
+    /// <see cref="PollInterval"/>. Off, rounds keep their pace: the crash tests use that to land kills mid-settlement.
+    /// </summary>
+    public bool DrainWhenFull { get; set; } = true;
+
     /// <summary>Chain name (as the catalogue spells it) → its endpoints, hot wallet and token contracts.</summary>
     public Dictionary<string, ChainEndpointOptions> Chains { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

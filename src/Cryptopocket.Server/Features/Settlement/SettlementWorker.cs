@@ -22,7 +22,8 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
                     try
                     {
                         await using var scope = scopes.CreateAsyncScope();
-                        more |= await scope.ServiceProvider.GetRequiredService<ChainSettlement>().RunRoundAsync(chain, stoppingToken);
+                        more |= await scope.ServiceProvider.GetRequiredService<ChainSettlement>().RunRoundAsync(chain, stoppingToken)
+                                && options.CurrentValue.DrainWhenFull;
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                     {
