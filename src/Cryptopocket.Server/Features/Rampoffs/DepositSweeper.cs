@@ -110,8 +110,7 @@ public sealed class DepositSweeper(
         var pending = (long)await node.TransactionCountAsync(from, "pending", cancellationToken);
         var recorded = await db.DepositSweeps.Where(s => s.ChainId == endpoint.ChainId && s.FromAddress == from).MaxAsync(s => (long?)s.Nonce, cancellationToken);
         var nonce = Math.Max(pending, (recorded ?? -1) + 1);
-        var priority = await node.MaxPriorityFeeAsync(cancellationToken);
-        var maxFee = await node.BaseFeeAsync(cancellationToken) * 2 + priority;
+        var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
 
         foreach (var address in addresses)
         {

@@ -105,7 +105,7 @@ public sealed class ChainSettlement(
         {
             return;
         }
-        var (maxFee, priority) = await FeesAsync(node, cancellationToken);
+        var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
         var bumpedPriority = BigInteger.Max(priority, BigInteger.Parse(transfer.MaxPriorityFeePerGas, CultureInfo.InvariantCulture) * 5 / 4 + 1);
         var bumpedMaxFee = BigInteger.Max(maxFee, BigInteger.Parse(transfer.MaxFeePerGas, CultureInfo.InvariantCulture) * 5 / 4 + 1);
         var raw = await chains.Signer(chain).SignTransactionAsync(
@@ -214,7 +214,7 @@ public sealed class ChainSettlement(
         var nonce = BigInteger.Max(chainNonce, (recorded ?? -1) + 1);
         var available = new Dictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
         var nativeForGas = await node.BalanceAsync(from, cancellationToken);
-        var (maxFee, priority) = await FeesAsync(node, cancellationToken);
+        var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
         var sent = 0;
 
         foreach (var payment in waiting)
@@ -305,14 +305,6 @@ public sealed class ChainSettlement(
         ["chainId"] = Hex.Quantity(chainId),
         ["type"] = "0x2",
     };
-
-    /// <summary>EIP-1559 fees: the tip the node suggests, and a cap of twice the base fee plus tip (room for six full blocks).</summary>
-    private static async Task<(BigInteger MaxFee, BigInteger Priority)> FeesAsync(EvmRpcClient node, CancellationToken cancellationToken)
-    {
-        var priority = await node.MaxPriorityFeeAsync(cancellationToken);
-        var baseFee = await node.BaseFeeAsync(cancellationToken);
-        return (baseFee * 2 + priority, priority);
-    }
 
     private static async Task<BigInteger> EstimateAsync(EvmRpcClient node, JsonObject draft, CancellationToken cancellationToken)
     {

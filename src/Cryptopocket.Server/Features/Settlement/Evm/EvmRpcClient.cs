@@ -87,6 +87,14 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
         }
     }
 
+    /// <summary>EIP-1559 fees: the tip the node suggests, and a cap of twice the base fee plus tip (room for six full blocks).</summary>
+    public async Task<(BigInteger MaxFee, BigInteger Priority)> SuggestFeesAsync(CancellationToken cancellationToken)
+    {
+        var priority = await MaxPriorityFeeAsync(cancellationToken);
+        var baseFee = await BaseFeeAsync(cancellationToken);
+        return (baseFee * 2 + priority, priority);
+    }
+
     public async Task<string> SendRawTransactionAsync(string raw, CancellationToken cancellationToken) =>
         (await CallAsync("eth_sendRawTransaction", [raw], cancellationToken)).GetString()!;
 
