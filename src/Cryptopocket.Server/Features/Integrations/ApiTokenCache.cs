@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Cryptopocket.Server.Features.Integrations;
@@ -18,15 +19,19 @@ public sealed class ApiTokenCache(TimeProvider clock, IOptionsMonitor<AuthOption
 
     private sealed record Entry(CallingIntegration Integration, string AllowedIps, DateTime ExpiresAt, DateTime CheckedAt);
 
-    public bool TryGet(string tokenHash, out CallingIntegration integration, out string allowedIps)
+    /// <summary>
+    /// True when the cache can answer for this token: <paramref name="integration"/> is then the caller, or null when
+    /// the caller's address is outside the integration's allowlist. False: ask the database.
+    /// </summary>
+    public bool TryValidate(string tokenHash, IPAddress? remote, out CallingIntegration? integration)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (_entries.TryGetValue(tokenHash, out var entry) && entry.ExpiresAt > now && now - entry.CheckedAt < options.CurrentValue.TokenCacheDuration)
         {
-            (integration, allowedIps) = (entry.Integration, entry.AllowedIps);
+            integration = IpAllowlist.Allows(entry.AllowedIps, remote) ? entry.Integration : null;
             return true;
         }
-        (integration, allowedIps) = (null!, "");
+        integration = null;
         return false;
     }
 

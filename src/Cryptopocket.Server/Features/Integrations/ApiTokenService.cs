@@ -63,6 +63,7 @@ public sealed class ApiTokenService(AppDbContext db, ApiTokenCache cache, TimePr
         return new AuthenticateData(token, new DateTimeOffset(now + lifetime), (int)lifetime.TotalSeconds);
     }
 
+    /// <summary>Looks the token up in the database (the filter asks <see cref="ApiTokenCache"/> first) and remembers it.</summary>
     public async Task<CallingIntegration?> ValidateAsync(string token, IPAddress? remote, CancellationToken cancellationToken)
     {
         if (token.Length is < MinTokenLength or > MaxTokenLength)
@@ -70,10 +71,6 @@ public sealed class ApiTokenService(AppDbContext db, ApiTokenCache cache, TimePr
             return null;
         }
         var hash = Secrets.Sha256Hex(token);
-        if (cache.TryGet(hash, out var known, out var knownIps))
-        {
-            return IpAllowlist.Allows(knownIps, remote) ? known : null;
-        }
         var now = clock.GetUtcNow().UtcDateTime;
         var found = await (
                 from t in db.ApiTokens.AsNoTracking()
@@ -105,8 +102,8 @@ public sealed class RequireIntegrationFilter(ApiTokenCache cache) : IEndpointFil
         var token = http.Request.Headers["auth"].ToString().Trim();
         var integration = token.Length is < ApiTokenService.MinTokenLength or > ApiTokenService.MaxTokenLength
             ? null
-            : cache.TryGet(Secrets.Sha256Hex(token), out var known, out var allowedIps)
-                ? IpAllowlist.Allows(allowedIps, http.Connection.RemoteIpAddress) ? known : null
+            : cache.TryValidate(Secrets.Sha256Hex(token), http.Connection.RemoteIpAddress, out var known)
+                ? known
                 : await http.RequestServices.GetRequiredService<ApiTokenService>().ValidateAsync(token, http.Connection.RemoteIpAddress, http.RequestAborted);
         if (integration is null)
         {
