@@ -46,7 +46,8 @@ public sealed class DepositAddressing(ChainRegistry chains)
             _codeHashes[endpoint.DepositFactory] = hash;
             return new DepositFactoryInfo(endpoint.DepositFactory, hash);
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonRpcException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception exception) when (exception is HttpRequestException or JsonRpcException or TaskCanceledException or System.Text.Json.JsonException
+                                          or InvalidOperationException or KeyNotFoundException)
         {
             return null;
         }

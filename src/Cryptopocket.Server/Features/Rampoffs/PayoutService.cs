@@ -35,7 +35,7 @@ public sealed class PayoutService(
         var paid = 0;
         foreach (var id in ids)
         {
-            paid += await FinishAsync(id, batchId: null, cancellationToken) ? 1 : 0;
+            paid += await FinishAsync(id, r => r.Status == RampoffStatuses.CryptoReceived, cancellationToken) ? 1 : 0;
         }
         return paid;
     }
@@ -96,7 +96,7 @@ public sealed class PayoutService(
         var finished = 0;
         foreach (var id in ids)
         {
-            finished += await FinishAsync(id, batchId, cancellationToken) ? 1 : 0;
+            finished += await FinishAsync(id, r => r.Status == RampoffStatuses.PayoutSent && r.PayoutBatchId == batchId, cancellationToken) ? 1 : 0;
         }
         db.ChangeTracker.Clear();
         await db.PayoutBatches.Where(b => b.Id == batchId && b.ConfirmedAt == null)
@@ -106,7 +106,7 @@ public sealed class PayoutService(
 
     /// <summary>One payout confirmed on its own (the bank executed part of a file). False if it was not awaiting confirmation.</summary>
     public Task<bool> ConfirmOneAsync(string rampoffId, CancellationToken cancellationToken) =>
-        FinishAsync(rampoffId, batchId: "", cancellationToken);
+        FinishAsync(rampoffId, r => r.Status == RampoffStatuses.PayoutSent, cancellationToken);
 
     /// <summary>The bank returned or refused a payout that was in a file: it is owed again (next export). False if it was not in a file.</summary>
     public async Task<bool> ReopenAsync(string rampoffId, string reason, CancellationToken cancellationToken)
@@ -118,17 +118,24 @@ public sealed class PayoutService(
             return false;
         }
         rampoff.ReopenPayout(reason, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Confirmed or reopened by someone else meanwhile; theirs stands.
+            return false;
+        }
     }
 
-    /// <summary><paramref name="batchId"/>: null = sandbox (from crypto_received), "" = any file, else that file only.</summary>
-    private async Task<bool> FinishAsync(string id, string? batchId, CancellationToken cancellationToken)
+    /// <summary>Finishes the payout if the operation is still in the state <paramref name="awaiting"/> describes.</summary>
+    private async Task<bool> FinishAsync(string id, Func<Rampoff, bool> awaiting, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var rampoff = await db.Rampoffs.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        var expected = batchId is null ? RampoffStatuses.CryptoReceived : RampoffStatuses.PayoutSent;
-        if (rampoff is null || rampoff.Status != expected || (batchId is { Length: > 0 } && rampoff.PayoutBatchId != batchId))
+        if (rampoff is null || !awaiting(rampoff))
         {
             return false;
         }
