@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Cryptopocket.Contracts;
 
@@ -77,14 +76,8 @@ public sealed partial class CryptopocketClient
     public Task<RampoffPage> ListRampoffsAsync(RampoffListOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RampoffListOptions();
-        var path = "api/rampoffs" + Query(
-            ("status", options.Status is { } status ? RampoffConversions.ToWire(status) : null),
-            ("external_id", options.ExternalId),
-            ("user_id", options.UserId?.ToString(CultureInfo.InvariantCulture)),
-            ("from", Timestamp(options.From)),
-            ("to", Timestamp(options.To)),
-            ("page", options.Page?.ToString(CultureInfo.InvariantCulture)),
-            ("per_page", options.PerPage?.ToString(CultureInfo.InvariantCulture)));
+        var path = "api/rampoffs" + ListQuery(options.Status is { } status ? RampoffConversions.ToWire(status) : null,
+            options.ExternalId, options.UserId, options.From, options.To, options.Page, options.PerPage);
         return SendAuthorizedAsync<PageResponse<RampoffDetail>, RampoffPage>(
             () => new HttpRequestMessage(HttpMethod.Get, path), RampoffConversions.ToRampoffPage, cancellationToken);
     }
@@ -99,24 +92,10 @@ public sealed partial class CryptopocketClient
     /// <returns>Every matching sale, newest first.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="RampoffListOptions.Status"/> is <see cref="RampoffStatus.Unknown"/>.</exception>
     /// <exception cref="CryptopocketException">The server answered a page with an error.</exception>
-    public async IAsyncEnumerable<RampoffInfo> ListAllRampoffsAsync(
-        RampoffListOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RampoffInfo> ListAllRampoffsAsync(RampoffListOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RampoffListOptions();
-        var page = options.Page ?? 1;
-        while (true)
-        {
-            var result = await ListRampoffsAsync(options with { Page = page }, cancellationToken);
-            foreach (var rampoff in result.Rampoffs)
-            {
-                yield return rampoff;
-            }
-            // Counted from the page asked for, not the one reported, so that the walk always moves forward.
-            if (result.Rampoffs.Count == 0 || page >= result.LastPage)
-            {
-                yield break;
-            }
-            page++;
-        }
+        return WalkPagesAsync(options.Page, (page, token) => ListRampoffsAsync(options with { Page = page }, token),
+            result => (result.Rampoffs, result.LastPage), cancellationToken);
     }
 }

@@ -212,14 +212,8 @@ public sealed partial class CryptopocketClient : IDisposable
     public Task<PaymentPage> ListPaymentsAsync(PaymentListOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PaymentListOptions();
-        var path = "api/payments" + Query(
-            ("status", options.Status is { } status ? WireConversions.ToWire(status) : null),
-            ("external_id", options.ExternalId),
-            ("user_id", options.UserId?.ToString(CultureInfo.InvariantCulture)),
-            ("from", Timestamp(options.From)),
-            ("to", Timestamp(options.To)),
-            ("page", options.Page?.ToString(CultureInfo.InvariantCulture)),
-            ("per_page", options.PerPage?.ToString(CultureInfo.InvariantCulture)));
+        var path = "api/payments" + ListQuery(options.Status is { } status ? WireConversions.ToWire(status) : null,
+            options.ExternalId, options.UserId, options.From, options.To, options.Page, options.PerPage);
         return SendAuthorizedAsync<PageResponse<PaymentDetail>, PaymentPage>(
             () => new HttpRequestMessage(HttpMethod.Get, path), WireConversions.ToPaymentPage, cancellationToken);
     }
@@ -234,25 +228,11 @@ public sealed partial class CryptopocketClient : IDisposable
     /// <returns>Every matching purchase, newest first.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="PaymentListOptions.Status"/> is <see cref="PaymentStatus.Unknown"/>.</exception>
     /// <exception cref="CryptopocketException">The server answered a page with an error.</exception>
-    public async IAsyncEnumerable<PaymentInfo> ListAllPaymentsAsync(
-        PaymentListOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<PaymentInfo> ListAllPaymentsAsync(PaymentListOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PaymentListOptions();
-        var page = options.Page ?? 1;
-        while (true)
-        {
-            var result = await ListPaymentsAsync(options with { Page = page }, cancellationToken);
-            foreach (var payment in result.Payments)
-            {
-                yield return payment;
-            }
-            // Counted from the page asked for, not the one reported, so that the walk always moves forward.
-            if (result.Payments.Count == 0 || page >= result.LastPage)
-            {
-                yield break;
-            }
-            page++;
-        }
+        return WalkPagesAsync(options.Page, (page, token) => ListPaymentsAsync(options with { Page = page }, token),
+            result => (result.Payments, result.LastPage), cancellationToken);
     }
 
     /// <summary>
@@ -442,6 +422,38 @@ public sealed partial class CryptopocketClient : IDisposable
             throw new ArgumentException("An idempotency key is 1 to 255 printable ASCII characters, without spaces.", nameof(options));
         }
         return key;
+    }
+
+    /// <summary>The query string every list endpoint takes (docs/api.md, "GET /api/payments").</summary>
+    private static string ListQuery(string? status, string? externalId, long? userId, DateTimeOffset? from, DateTimeOffset? to, int? page, int? perPage) =>
+        Query(
+            ("status", status),
+            ("external_id", externalId),
+            ("user_id", userId?.ToString(CultureInfo.InvariantCulture)),
+            ("from", Timestamp(from)),
+            ("to", Timestamp(to)),
+            ("page", page?.ToString(CultureInfo.InvariantCulture)),
+            ("per_page", perPage?.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// Reads pages from <paramref name="firstPage"/> (or 1) to the last, each only when the previous one is consumed.
+    /// Counted from the page asked for, not the one reported, so that the walk always moves forward.
+    /// </summary>
+    private static async IAsyncEnumerable<TItem> WalkPagesAsync<TPage, TItem>(int? firstPage, Func<int, CancellationToken, Task<TPage>> read,
+        Func<TPage, (IReadOnlyList<TItem> Items, int LastPage)> items, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var page = firstPage ?? 1; ; page++)
+        {
+            var (found, lastPage) = items(await read(page, cancellationToken));
+            foreach (var item in found)
+            {
+                yield return item;
+            }
+            if (found.Count == 0 || page >= lastPage)
+            {
+                yield break;
+            }
+        }
     }
 
     private static string? Timestamp(DateTimeOffset? value) =>
