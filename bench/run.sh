@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The performance benchmark (issue 7, docs/performance.md): installs what it needs (PostgreSQL with pgbench from
-# Debian, the chain tooling with npm), starts a loopback-only PostgreSQL, builds the server and the benchmark in
-# Release, and runs every phase. Arguments go to the benchmark: --smoke (seconds, for CI; docs not written),
-# --duration SECONDS, --warmup SECONDS, --connections N, --transfers N, --webhook-events N, --integrations N,
-# --customers N. Without --smoke the results table is written into docs/performance.md.
+# Debian, the chain tooling with npm), starts a loopback-only PostgreSQL, builds the benchmark in Release and the
+# server as the ReadyToRun publish ./scripts/sandbox.sh runs, and runs every phase. Arguments go to the benchmark:
+# --smoke (seconds, for CI; docs not written), --duration SECONDS, --warmup SECONDS, --connections N, --transfers N,
+# --webhook-events N, --integrations N, --customers N. Without --smoke the results table is written into docs/performance.md.
 # Exit code: 0 every target met (or --smoke finished), 3 finished with targets missed, 1 the run failed.
 # BENCH_ARTIFACTS=DIR builds with --artifacts-path DIR instead of the projects' own bin/obj folders;
-# BENCH_SERVER_DLL=PATH measures another build of the server (say a ReadyToRun publish) instead of the one built here,
+# BENCH_SERVER_DLL=PATH measures another build of the server (say a plain JIT build) instead of the one published here,
 # and BENCH_SOURCE_NOTE=TEXT then says in the results what that build is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +19,11 @@ start_postgres
 
 if [ -n "${BENCH_ARTIFACTS:-}" ]; then
   build=(--artifacts-path "$BENCH_ARTIFACTS")
-  server_dll="$BENCH_ARTIFACTS/bin/Cryptopocket.Server/release/cryptopocket.dll"
+  server_dir="$BENCH_ARTIFACTS/publish/cryptopocket"
   bench_dll="$BENCH_ARTIFACTS/bin/Cryptopocket.Bench/release/cryptopocket-bench.dll"
 else
   build=()
-  server_dll=src/Cryptopocket.Server/bin/Release/net10.0/cryptopocket.dll
+  server_dir=artifacts/bench/cryptopocket
   bench_dll=bench/Cryptopocket.Bench/bin/Release/net10.0/cryptopocket-bench.dll
 fi
 source_note=()
@@ -31,7 +31,9 @@ if [ -n "${BENCH_SERVER_DLL:-}" ]; then
   server_dll="$BENCH_SERVER_DLL"
   source_note=(--source-note "${BENCH_SOURCE_NOTE:-the server at $BENCH_SERVER_DLL (BENCH_SERVER_DLL; not built from this working tree by the run)}")
 else
-  dotnet build src/Cryptopocket.Server -c Release -nologo -v quiet "${build[@]}"
+  # What ./scripts/sandbox.sh runs: the ReadyToRun publish.
+  publish_server "$server_dir" "${build[@]}"
+  server_dll="$server_dir/cryptopocket.dll"
 fi
 dotnet build bench/Cryptopocket.Bench -c Release -nologo -v quiet "${build[@]}"
 

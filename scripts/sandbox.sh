@@ -7,5 +7,8 @@ source scripts/lib/setup.sh
 
 ensure_dotnet
 ensure_chain_tooling
+# The plain build keeps src/Cryptopocket.Server/bin/Release/net10.0/cryptopocket.dll, the path operators' scripts
+# use, up to date; the server itself runs from the ReadyToRun publish, which starts faster.
 dotnet build src/Cryptopocket.Server -c Release -nologo -v quiet
-exec dotnet src/Cryptopocket.Server/bin/Release/net10.0/cryptopocket.dll serve "$@"
+publish_server artifacts/cryptopocket
+exec dotnet artifacts/cryptopocket/cryptopocket.dll serve "$@"
