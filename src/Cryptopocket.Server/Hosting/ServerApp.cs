@@ -68,12 +68,14 @@ public static class ServerApp
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.UseSwaggerUI(ui =>
+        // The docs UI is middleware that matches every request's path against its prefix and looks for an embedded
+        // file: only requests under /docs pass through it, so partner API calls do not pay for it.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/docs"), docs => docs.UseSwaggerUI(ui =>
         {
             ui.RoutePrefix = "docs";
             ui.SwaggerEndpoint("/openapi/v1.json", "Cryptopocket partner API");
             ui.DocumentTitle = "Cryptopocket partner API";
-        });
+        }));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         app.MapFallback((HttpContext http) => http.Request.Path.StartsWithSegments("/api")
             ? ApiResults.Error(ErrorCodes.NotFound, StatusCodes.Status404NotFound, "No such endpoint.")
