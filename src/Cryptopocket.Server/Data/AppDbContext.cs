@@ -15,8 +15,17 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Cryptopocket.Server.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+public sealed class AppDbContext : DbContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options)
+    {
+        // EF otherwise wraps every save inside a transaction in SAVEPOINT … RELEASE: two more round trips per save, so
+        // that code could carry on in the transaction after a failed save. Our transactions are abandoned whole when a
+        // save fails; the one that hosts code which recovers (the Idempotency-Key transaction) turns them back on.
+        // Set here, it is also what a pooled context is reset to.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public DbSet<Integration> Integrations => Set<Integration>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Customer> Customers => Set<Customer>();

@@ -65,6 +65,9 @@ public sealed class IdempotencyFilter(AppDbContext db, TimeProvider clock, IOpti
     {
         var http = context.HttpContext;
         await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+        // The handler runs inside this transaction and may recover from a failed save (a sale losing an external_id
+        // race answers with the winner's): a savepoint keeps the transaction usable after it.
+        db.Database.AutoSavepointsEnabled = true;
         var record = new IdempotencyRecord { IntegrationId = integrationId, Key = key, RequestHash = hash, CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.IdempotencyRecords.Add(record);
         // Inserting first makes a concurrent request with the same key wait on the unique index, then fail and replay.
