@@ -52,7 +52,8 @@ public static class ServerApp
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
         app.UseRateLimiter();
-        app.UseAntiforgery();
+        // Only the hosted pages post forms; partner API calls skip the antiforgery middleware altogether.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseAntiforgery());
 
         var api = app.MapGroup("/api");
         api.MapAuthentication();
