@@ -3,11 +3,14 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cryptopocket.Server.Data;
 using Cryptopocket.Server.Features.Customers;
 using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Webhooks;
+using Cryptopocket.Server.Infrastructure;
 using Cryptopocket.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cryptopocket.Server.Tests.Webhooks;
 
@@ -224,5 +227,30 @@ public sealed class WebhookWakeUpTests(NoPollServer server) : IClassFixture<NoPo
         // With polling an hour apart, the event can only arrive because the commit signalled the dispatcher.
         var received = Assert.Single(await receiver.WaitForAsync(_ => true, 1));
         Assert.Equal("KYC_STATUS_CHANGED", received.Headers["X-Event-Type"]);
+    }
+
+    [Fact]
+    public async Task OnPostgresACommitFromAnotherProcessWakesTheDispatcherWithoutPolling()
+    {
+        if (TestDatabase.Provider != DatabaseProvider.Postgres)
+        {
+            return; // SQLite has no notifications: there the dispatcher polls.
+        }
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var kit = await PurchaseKit.CreateAsync(server);
+        await kit.Http.PostAsync("/api/subscribeToWebhook", new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = receiver.BaseAddress.ToString() }));
+
+        // Another process, as the command line is: its own context and signal, and no dispatcher beside them.
+        using var otherSignal = new WebhookSignal();
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(server.Options.ConnectionString).AddInterceptors(new OutboxCommitInterceptor(otherSignal)).Options;
+        await using (var db = new AppDbContext(options))
+        {
+            Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, "elsewhere", """{"from":"another process"}""", DateTime.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        // Polling an hour apart and nothing committed in the server's process: only the notification can wake it.
+        var received = Assert.Single(await receiver.WaitForAsync(_ => true, 1));
+        Assert.Contains("another process", Encoding.UTF8.GetString(received.Body), StringComparison.Ordinal);
     }
 }

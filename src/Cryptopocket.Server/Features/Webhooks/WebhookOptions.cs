@@ -9,12 +9,12 @@ public sealed class WebhookOptions
     /// <summary>The fallback look at the table when no commit woke the dispatcher (other instances' events, retries due).</summary>
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Subscriptions served at once by one instance, each with its own run of deliveries.</summary>
+    /// <summary>Subscriptions served at once by one instance, each by its own lane (one after another within a subscription).</summary>
     public int Concurrency { get; set; } = 32;
 
     /// <summary>
-    /// Deliveries of one subscription sent one after another in a round before others get their turn; the
-    /// subscription, its integration and secret are loaded once per run.
+    /// Deliveries of one subscription read and leased together (one query, one conditional update) and sent one after
+    /// another; the URL, API key and secret come with the run.
     /// </summary>
     public int RunLength { get; set; } = 100;
 

@@ -10,6 +10,12 @@ public sealed class WebhookSignal : IDisposable
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
 
+    /// <summary>
+    /// Set by the dispatcher when it starts. A process without one (the command line) has to tell the server's
+    /// dispatcher about its commits another way: <see cref="WebhookNotifications"/>.
+    /// </summary>
+    public bool DispatcherRunsHere { get; set; }
+
     public void Notify()
     {
         if (_wake.CurrentCount == 0)
@@ -32,7 +38,8 @@ public sealed class WebhookSignal : IDisposable
 
 /// <summary>
 /// Notices saves that add outbox events and signals once they are committed: at once for a save outside a
-/// transaction, at the commit for one inside.
+/// transaction, at the commit for one inside. Where no dispatcher runs in this process, on PostgreSQL, the commit is
+/// also announced to the server's (<see cref="WebhookNotifications"/>).
 /// </summary>
 public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -48,38 +55,37 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
         return ValueTask.FromResult(result);
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
         if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context))
         {
-            signal.Notify();
+            await WebhookNotifications.WakeDispatchersAsync(signal, context.Database);
         }
-        return ValueTask.FromResult(result);
+        return result;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
         if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context))
         {
-            signal.Notify();
+            WebhookNotifications.WakeDispatchers(signal, context.Database);
         }
         return result;
     }
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         if (eventData.Context is { } context && Take(context))
         {
-            signal.Notify();
+            await WebhookNotifications.WakeDispatchersAsync(signal, context.Database);
         }
-        return Task.CompletedTask;
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
         if (eventData.Context is { } context && Take(context))
         {
-            signal.Notify();
+            WebhookNotifications.WakeDispatchers(signal, context.Database);
         }
     }
 

@@ -33,6 +33,7 @@ public static class WebhooksApi
             ConnectCallback = sandbox ? null : WebhookUrlPolicy.ConnectPublicOnlyAsync,
         });
         services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<WebhookNotificationListener>();
         return services;
     }
 

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Cryptopocket.Server.Data;
+using Cryptopocket.Server.Features.Events;
+using Cryptopocket.Server.Features.Integrations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cryptopocket.Server.Features.Webhooks;
+
+/// <summary>How a run ended: attempts made, and whether the subscription may have more due right now.</summary>
+public readonly record struct WebhookRunResult(int Attempted, bool More)
+{
+    public static readonly WebhookRunResult Nothing = new(0, false);
+}
+
+/// <summary>
+/// Delivers runs of one subscription's deliveries, in sequence order. A run is read (with the event, the URL and the
+/// integration's key, so an updated URL or rotated secret counts from the next run) and leased in one conditional
+/// update; only the leased prefix is sent, one after another, stopping at the first failure (its retry holds the rest
+/// back). Outcomes are saved in batches and always before the run ends: a crash between a send and its save only
+/// means the delivery is sent again once the lease runs out, which at-least-once allows (receivers dedupe by X-Event-Id).
+/// One runner is one database context and one HTTP client: it serves one subscription at a time.
+/// </summary>
+public sealed class WebhookRunner(
+    AsyncServiceScope scope, HttpClient http, IOptionsMonitor<WebhookOptions> optionsMonitor, TimeProvider clock) : IAsyncDisposable
+{
+    /// <summary>Outcomes kept before a save within a long run: bounds what a crash sends twice.</summary>
+    private const int SaveEvery = 32;
+
+    private readonly AppDbContext _db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+    private readonly byte[] _snippet = new byte[500];
+    private int _unsaved;
+    private string? _protectedSecret;
+    private string _secret = "";
+
+    private sealed record RunRow(WebhookDelivery Delivery, OutboxEvent Event, string Url, Integration Integration);
+
+    public async Task<WebhookRunResult> DeliverRunAsync(long subscriptionId, CancellationToken cancellationToken)
+    {
+        var options = optionsMonitor.CurrentValue;
+        var rows = await (
+                from d in _db.WebhookDeliveries
+                join e in _db.OutboxEvents on d.EventSequence equals e.Sequence
+                join s in _db.WebhookSubscriptions on d.SubscriptionId equals s.Id
+                join i in _db.Integrations on s.IntegrationId equals i.Id
+                where d.SubscriptionId == subscriptionId && d.Status == WebhookDeliveryStatuses.Pending
+                orderby d.EventSequence
+                select new RunRow(d, e, s.Url, i))
+            .Take(options.RunLength).AsNoTracking().ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Only a prefix may go: a delivery waiting for its retry, or leased elsewhere, holds back every later one.
+        var due = rows.TakeWhile(r => r.Delivery.NextAttemptAt <= now && (r.Delivery.ClaimedUntil is null || r.Delivery.ClaimedUntil < now)).ToList();
+        if (due.Count == 0)
+        {
+            return WebhookRunResult.Nothing;
+        }
+        var until = WebhookLease.Until(now, options.Timeout);
+        var leased = await WebhookLease.TakeAsync(_db, [.. due.Select(r => r.Delivery.Id)], now, until, cancellationToken);
+        var run = due.TakeWhile(r => leased.Contains(r.Delivery.Id)).ToList();
+        if (run.Count < leased.Count)
+        {
+            // Another instance took a delivery in the middle: what we won after it must wait for it, so give it back.
+            await WebhookLease.ReleaseAsync(_db, [.. leased.Except(run.Select(r => r.Delivery.Id))], until, cancellationToken);
+        }
+        if (run.Count == 0)
+        {
+            return WebhookRunResult.Nothing;
+        }
+
+        var url = new Uri(run[0].Url);
+        var secret = Secret(run[0].Integration);
+        var attempted = 0;
+        var failed = false;
+        try
+        {
+            foreach (var row in run)
+            {
+                if (clock.GetUtcNow().UtcDateTime + options.Timeout >= until)
+                {
+                    // A slow receiver ate the lease: an attempt now could outlive it. Save and lease again.
+                    break;
+                }
+                var delivered = await AttemptAsync(row, url, secret, until, options, cancellationToken);
+                attempted++;
+                if (!delivered)
+                {
+                    failed = true;
+                    break;
+                }
+                if (_unsaved >= SaveEvery)
+                {
+                    await SaveAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await EndRunAsync(run.Skip(attempted), until);
+            throw;
+        }
+        // Whether it ran out, failed or was cut short: what was sent is logged, and the leases of what was not are given back.
+        await EndRunAsync(run.Skip(attempted), until);
+        return new WebhookRunResult(attempted, More: !failed);
+    }
+
+    /// <summary>The HMAC key, decrypted again only when the integration's secret changed since the last run.</summary>
+    private string Secret(Integration integration)
+    {
+        if (integration.SecretProtected != _protectedSecret)
+        {
+            _secret = scope.ServiceProvider.GetRequiredService<IntegrationService>().UnprotectSecret(integration);
+            _protectedSecret = integration.SecretProtected;
+        }
+        return _secret;
+    }
+
+    /// <summary>One signed POST, its attempt logged and the delivery finished or rescheduled (saved later); true when delivered.</summary>
+    private async Task<bool> AttemptAsync(RunRow row, Uri url, string secret, DateTime until, WebhookOptions options, CancellationToken cancellationToken)
+    {
+        var body = WebhookMessage.Body(row.Event);
+        using var request = WebhookMessage.Request(url, body, row.Integration.ApiKey, secret, row.Event, clock.GetUtcNow().ToUnixTimeSeconds());
+        int? status = null;
+        string? snippet = null;
+        string? error = null;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Timeout);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)response.StatusCode;
+            snippet = await ReadSnippetAsync(response, timeout.Token);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or OperationCanceledException or SocketException
+                                          && !cancellationToken.IsCancellationRequested)
+        {
+            error = exception is OperationCanceledException ? "timed out" : exception.Message;
+        }
+        var latency = Stopwatch.GetElapsedTime(started);
+
+        var finished = clock.GetUtcNow().UtcDateTime;
+        var delivery = row.Delivery;
+        _db.WebhookAttempts.Add(new WebhookAttempt
+        {
+            DeliveryId = delivery.Id, AttemptedAt = finished, StatusCode = status, LatencyMs = (int)latency.TotalMilliseconds,
+            ResponseSnippet = snippet, Error = error is null ? null : error[..Math.Min(500, error.Length)],
+        });
+        Track(delivery, until);
+        delivery.Attempts++;
+        delivery.LastStatusCode = status;
+        delivery.ClaimedUntil = null;
+        var delivered = status is >= 200 and < 300;
+        if (delivered)
+        {
+            delivery.Status = WebhookDeliveryStatuses.Delivered;
+            delivery.DeliveredAt = finished;
+        }
+        else
+        {
+            var schedule = options.EffectiveRetrySchedule;
+            if (delivery.Attempts > schedule.Count)
+            {
+                delivery.Status = WebhookDeliveryStatuses.Failed;
+            }
+            else
+            {
+                var wait = schedule[delivery.Attempts - 1];
+                // ±10 % jitter, so receivers coming back up are not hit by every retry in the same second.
+                delivery.NextAttemptAt = finished + wait * (0.9 + Random.Shared.NextDouble() * 0.2);
+            }
+        }
+        _unsaved++;
+        return delivered;
+    }
+
+    /// <summary>Saves the run's outcomes, giving back with them the leases of the deliveries it did not attempt.</summary>
+    private async Task EndRunAsync(IEnumerable<RunRow> notAttempted, DateTime until)
+    {
+        foreach (var row in notAttempted)
+        {
+            Track(row.Delivery, until);
+            row.Delivery.ClaimedUntil = null;
+            _unsaved++;
+        }
+        await SaveAsync();
+    }
+
+    /// <summary>Tracks a delivery as the database has it now (leased by this run), so what changes next is what is saved.</summary>
+    private void Track(WebhookDelivery delivery, DateTime until)
+    {
+        delivery.ClaimedUntil = until;
+        _db.WebhookDeliveries.Attach(delivery);
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_unsaved == 0)
+        {
+            return;
+        }
+        // Not cancellable: the attempts were made, and the log and the leases must say so.
+        await _db.SaveChangesAsync(CancellationToken.None);
+        _db.ChangeTracker.Clear();
+        _unsaved = 0;
+    }
+
+    private async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var read = 0;
+        int n;
+        while (read < _snippet.Length && (n = await stream.ReadAsync(_snippet.AsMemory(read), cancellationToken)) > 0)
+        {
+            read += n;
+        }
+        return Encoding.UTF8.GetString(_snippet, 0, read);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        await scope.DisposeAsync();
+    }
+}

@@ -1,0 +1,128 @@
+using Cryptopocket.Server.Data;
+using Cryptopocket.Server.Features.Events;
+using Cryptopocket.Server.Features.Webhooks;
+using Cryptopocket.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cryptopocket.Server.Tests.Webhooks;
+
+/// <summary>The system clock moved on by <see cref="Ahead"/>: a second instance that lives in the future.</summary>
+internal sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
+{
+    public TimeSpan Ahead { get; set; } = ahead;
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Ahead;
+}
+
+/// <summary>
+/// Runs as a second instance sees them. The deliveries here fall due an hour from now, so the server's own dispatcher
+/// leaves them alone; a dispatcher whose clock is two hours ahead plays the other instance.
+/// </summary>
+public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<FastRetryServer>
+{
+    private sealed record Queued(long SubscriptionId, IReadOnlyList<long> DeliveryIds, IReadOnlyList<string> EventIds);
+
+    /// <summary><paramref name="count"/> events for one subscription, their deliveries due an hour from now.</summary>
+    private async Task<Queued> QueueAsync(Uri url, int count)
+    {
+        var kit = await PurchaseKit.CreateAsync(server);
+        await kit.Http.PostAsync("/api/subscribeToWebhook", new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = url.ToString() }));
+        return await server.QueryAsync(async db =>
+        {
+            var subscription = await db.WebhookSubscriptions.SingleAsync(s => s.IntegrationId == kit.Credentials.Id);
+            var now = DateTime.UtcNow;
+            var events = Enumerable.Range(0, count).Select(i => Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, $"run-{i}", $"{{\"n\":{i}}}", now)).ToList();
+            events.ForEach(e => e.DispatchedAt = now);
+            await db.SaveChangesAsync();
+            var deliveries = events.Select(e => WebhookDispatcher.NewDelivery(e, subscription.Id, now)).ToList();
+            deliveries.ForEach(d => d.NextAttemptAt = now.AddHours(1));
+            db.WebhookDeliveries.AddRange(deliveries);
+            await db.SaveChangesAsync();
+            return new Queued(subscription.Id, [.. deliveries.Select(d => d.Id)], [.. events.Select(e => e.Id)]);
+        });
+    }
+
+    private WebhookDispatcher SecondInstance(ShiftedClock clock) => ActivatorUtilities.CreateInstance<WebhookDispatcher>(server.Services, (TimeProvider)clock);
+
+    private Task<List<WebhookDelivery>> DeliveriesAsync(Queued queued) =>
+        server.QueryAsync(db => db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == queued.SubscriptionId).OrderBy(d => d.EventSequence).ToListAsync());
+
+    [Fact]
+    public async Task ARunLeasedByOneInstanceIsLeftAloneByAnotherUntilTheLeaseRunsOut()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var queued = await QueueAsync(receiver.BaseAddress, 10);
+        var clock = new ShiftedClock(TimeSpan.FromHours(2));
+        var now = clock.GetUtcNow().UtcDateTime;
+        // The first instance's run: it holds all ten, as if it were sending them now.
+        var first = await server.QueryAsync(db => WebhookLease.TakeAsync(db, queued.DeliveryIds, now, WebhookLease.Until(now, TimeSpan.FromSeconds(10)), CancellationToken.None));
+        var second = SecondInstance(clock);
+
+        var whileLeased = await second.DeliverDueAsync(CancellationToken.None);
+        var again = await server.QueryAsync(db => WebhookLease.TakeAsync(db, queued.DeliveryIds, now, WebhookLease.Until(now, TimeSpan.FromSeconds(10)), CancellationToken.None));
+        clock.Ahead += TimeSpan.FromMinutes(1);                  // the first instance died; its lease has run out
+        var afterwards = await second.DeliverDueAsync(CancellationToken.None);
+
+        Assert.Equal(queued.DeliveryIds, first.Order());
+        Assert.Equal(0, whileLeased);
+        Assert.Empty(again);
+        Assert.Equal(10, afterwards);
+        var received = await receiver.WaitForAsync(_ => true, 10);
+        Assert.Equal(queued.EventIds, received.Select(r => r.Headers["X-Event-Id"]));
+    }
+
+    [Fact]
+    public async Task ARunStopsAtADeliveryLeasedElsewhereAndGivesBackWhatItCannotSendInOrder()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var queued = await QueueAsync(receiver.BaseAddress, 10);
+        var clock = new ShiftedClock(TimeSpan.FromHours(2));
+        var foreignLease = WebhookLease.Until(clock.GetUtcNow().UtcDateTime, TimeSpan.FromMinutes(1));
+        var fifth = queued.DeliveryIds[4];
+        await server.QueryAsync(db => db.WebhookDeliveries.Where(d => d.Id == fifth).ExecuteUpdateAsync(d => d.SetProperty(x => x.ClaimedUntil, foreignLease)));
+        var second = SecondInstance(clock);
+
+        var beforeIt = await second.DeliverDueAsync(CancellationToken.None);
+        var held = await DeliveriesAsync(queued);
+        await server.QueryAsync(db => db.WebhookDeliveries.Where(d => d.Id == fifth).ExecuteUpdateAsync(d => d.SetProperty(x => x.ClaimedUntil, (DateTime?)null)));
+        var rest = await second.DeliverDueAsync(CancellationToken.None);
+
+        Assert.Equal(4, beforeIt);
+        Assert.All(held.Take(4), d => Assert.Equal(WebhookDeliveryStatuses.Delivered, d.Status));
+        Assert.Equal(foreignLease, held[4].ClaimedUntil);
+        Assert.All(held.Skip(5), d => Assert.Null(d.ClaimedUntil));
+        Assert.All(held.Skip(4), d => Assert.Equal(0, d.Attempts));
+        Assert.Equal(6, rest);
+        var received = await receiver.WaitForAsync(_ => true, 10);
+        Assert.Equal(queued.EventIds, received.Select(r => r.Headers["X-Event-Id"]));
+    }
+
+    [Fact]
+    public async Task OutcomesSavedInBatchesStillRecordEveryAttemptAndAFailureHoldsTheRestBack()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var queued = await QueueAsync(receiver.BaseAddress, 70);
+        var clock = new ShiftedClock(TimeSpan.FromHours(2));
+        var second = SecondInstance(clock);
+        receiver.FailNext(1);
+
+        var failing = await second.DeliverDueAsync(CancellationToken.None);
+        var afterFailure = await DeliveriesAsync(queued);
+        clock.Ahead += TimeSpan.FromSeconds(1);                  // past the 300 ms retry
+        var retried = await second.DeliverDueAsync(CancellationToken.None);
+        var done = await DeliveriesAsync(queued);
+        var attempts = await server.QueryAsync(db => db.WebhookAttempts.AsNoTracking().Where(a => queued.DeliveryIds.Contains(a.DeliveryId)).ToListAsync());
+
+        Assert.Equal(1, failing);
+        Assert.Equal((WebhookDeliveryStatuses.Pending, 1, (int?)503, (DateTime?)null), (afterFailure[0].Status, afterFailure[0].Attempts, afterFailure[0].LastStatusCode, afterFailure[0].ClaimedUntil));
+        Assert.All(afterFailure.Skip(1), d => Assert.Equal((WebhookDeliveryStatuses.Pending, 0, (DateTime?)null), (d.Status, d.Attempts, d.ClaimedUntil)));
+        Assert.Equal(70, retried);
+        Assert.All(done, d => Assert.Equal((WebhookDeliveryStatuses.Delivered, (DateTime?)null, (int?)200), (d.Status, d.ClaimedUntil, d.LastStatusCode)));
+        Assert.All(done, d => Assert.NotNull(d.DeliveredAt));
+        Assert.Equal(71, attempts.Count);
+        Assert.Equal([2, .. Enumerable.Repeat(1, 69)], queued.DeliveryIds.Select(id => attempts.Count(a => a.DeliveryId == id)));
+        Assert.Equal(done.Select(d => d.Attempts), queued.DeliveryIds.Select(id => attempts.Count(a => a.DeliveryId == id)));
+        var received = await receiver.WaitForAsync(_ => true, 70);
+        Assert.Equal(queued.EventIds, received.Select(r => r.Headers["X-Event-Id"]));
+    }
+}
