@@ -12,7 +12,32 @@ public sealed class JsonRpcException(string method, int code, string message) : 
     public string RpcMessage => message;
 }
 
-public sealed record TransactionReceipt(string TransactionHash, bool Succeeded, BigInteger BlockNumber, BigInteger GasUsed, BigInteger EffectiveGasPrice);
+public sealed record TransactionReceipt(string TransactionHash, bool Succeeded, BigInteger BlockNumber, BigInteger GasUsed, BigInteger EffectiveGasPrice)
+{
+    /// <summary>An <c>eth_getTransactionReceipt</c> result; null while the transaction has none (unknown or not mined).</summary>
+    public static TransactionReceipt? FromJson(JsonElement receipt) => receipt.ValueKind != JsonValueKind.Object
+        ? null
+        : new TransactionReceipt(
+            receipt.GetProperty("transactionHash").GetString()!,
+            Hex.ParseQuantity(receipt.GetProperty("status").GetString()) == 1,
+            Hex.ParseQuantity(receipt.GetProperty("blockNumber").GetString()),
+            Hex.ParseQuantity(receipt.GetProperty("gasUsed").GetString()),
+            receipt.TryGetProperty("effectiveGasPrice", out var price) ? Hex.ParseQuantity(price.GetString()) : BigInteger.Zero);
+}
+
+/// <summary>One call of a JSON-RPC batch.</summary>
+public sealed record JsonRpcCall(string Method, JsonArray Parameters);
+
+/// <summary>
+/// One call's answer within a batch: a batch never fails as a whole for one bad call, so each answer carries its own
+/// result or its own error, and reading <see cref="Result"/> throws that error for this call alone.
+/// </summary>
+public sealed class JsonRpcAnswer(JsonElement result, JsonRpcException? error)
+{
+    public JsonRpcException? Error => error;
+
+    public JsonElement Result => error is null ? result : throw error;
+}
 
 /// <summary>
 /// Speaks Ethereum JSON-RPC to a node or a signer (Web3Signer, Clef, the sandbox signer) over HTTP. Only the calls
@@ -37,13 +62,63 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
         response.EnsureSuccessStatusCode();
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
         var root = document.RootElement;
-        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        if (ErrorOf(method, root) is { } error)
         {
-            throw new JsonRpcException(method, error.TryGetProperty("code", out var code) ? code.GetInt32() : 0,
-                error.TryGetProperty("message", out var message) ? message.GetString() ?? "" : "");
+            throw error;
         }
         return root.GetProperty("result").Clone();
     }
+
+    /// <summary>
+    /// Several calls in one HTTP request (a JSON-RPC 2.0 batch), answered in the order given whatever order the server
+    /// answers in. A server may run a batch's calls concurrently (Hardhat does), so calls that must happen in order
+    /// do not belong in one batch. An error answer for the batch as a whole (a server without batches) throws.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonRpcAnswer>> CallBatchAsync(IReadOnlyList<JsonRpcCall> calls, CancellationToken cancellationToken)
+    {
+        if (calls.Count == 0)
+        {
+            // JSON-RPC 2.0 calls an empty batch an invalid request.
+            return [];
+        }
+        var firstId = Interlocked.Add(ref _id, calls.Count) - calls.Count + 1;
+        var request = new JsonArray([.. calls.Select((call, i) => new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = firstId + i,
+            ["method"] = call.Method,
+            ["params"] = call.Parameters.DeepClone(),
+        })]);
+        using var response = await http.PostAsJsonAsync(endpoint, request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw ErrorOf($"batch of {calls.Count} {calls[0].Method}", root) ?? new JsonRpcException("batch", 0, "the answer to a batch was not an array");
+        }
+        var byId = new Dictionary<long, JsonElement>();
+        foreach (var answer in root.EnumerateArray())
+        {
+            if (answer.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var number))
+            {
+                byId[number] = answer;
+            }
+        }
+        return [.. calls.Select((call, i) => !byId.TryGetValue(firstId + i, out var answer)
+            ? new JsonRpcAnswer(default, new JsonRpcException(call.Method, 0, "no answer for this call in the batch"))
+            : ErrorOf(call.Method, answer) is { } error
+                ? new JsonRpcAnswer(default, error)
+                : answer.TryGetProperty("result", out var result)
+                    ? new JsonRpcAnswer(result.Clone(), null)
+                    : new JsonRpcAnswer(default, new JsonRpcException(call.Method, 0, "an answer in the batch had neither result nor error")))];
+    }
+
+    private static JsonRpcException? ErrorOf(string method, JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+            ? new JsonRpcException(method, error.TryGetProperty("code", out var code) && code.TryGetInt32(out var number) ? number : 0,
+                error.TryGetProperty("message", out var message) ? message.GetString() ?? "" : "")
+            : null;
 
     public async Task<BigInteger> ChainIdAsync(CancellationToken cancellationToken) =>
         Hex.ParseQuantity((await CallAsync("eth_chainId", [], cancellationToken)).GetString());
@@ -98,28 +173,22 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
     public async Task<string> SendRawTransactionAsync(string raw, CancellationToken cancellationToken) =>
         (await CallAsync("eth_sendRawTransaction", [raw], cancellationToken)).GetString()!;
 
-    public async Task<TransactionReceipt?> ReceiptAsync(string hash, CancellationToken cancellationToken)
-    {
-        var receipt = await CallAsync("eth_getTransactionReceipt", [hash], cancellationToken);
-        if (receipt.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-        return new TransactionReceipt(
-            receipt.GetProperty("transactionHash").GetString()!,
-            Hex.ParseQuantity(receipt.GetProperty("status").GetString()) == 1,
-            Hex.ParseQuantity(receipt.GetProperty("blockNumber").GetString()),
-            Hex.ParseQuantity(receipt.GetProperty("gasUsed").GetString()),
-            receipt.TryGetProperty("effectiveGasPrice", out var price) ? Hex.ParseQuantity(price.GetString()) : BigInteger.Zero);
-    }
+    public async Task<TransactionReceipt?> ReceiptAsync(string hash, CancellationToken cancellationToken) =>
+        TransactionReceipt.FromJson(await CallAsync("eth_getTransactionReceipt", [hash], cancellationToken));
+
+    /// <summary>The receipts of many transactions in one batch, in the order asked; null where there is none yet.</summary>
+    public async Task<IReadOnlyList<TransactionReceipt?>> ReceiptsAsync(IReadOnlyList<string> hashes, CancellationToken cancellationToken) =>
+        [.. (await CallBatchAsync([.. hashes.Select(h => new JsonRpcCall("eth_getTransactionReceipt", [h]))], cancellationToken))
+            .Select(answer => TransactionReceipt.FromJson(answer.Result))];
 
     /// <summary>Asks a signer to sign; the answer is the raw transaction to broadcast.</summary>
-    public async Task<string> SignTransactionAsync(JsonObject transaction, CancellationToken cancellationToken)
-    {
-        var result = await CallAsync("eth_signTransaction", [transaction], cancellationToken);
+    public async Task<string> SignTransactionAsync(JsonObject transaction, CancellationToken cancellationToken) =>
+        SignedRaw(await CallAsync("eth_signTransaction", [transaction], cancellationToken));
+
+    /// <summary>The raw transaction in an <c>eth_signTransaction</c> result.</summary>
+    public static string SignedRaw(JsonElement result) =>
         // Clef answers {raw, tx}; Web3Signer and the sandbox signer answer the raw hex itself.
-        return result.ValueKind == JsonValueKind.Object ? result.GetProperty("raw").GetString()! : result.GetString()!;
-    }
+        result.ValueKind == JsonValueKind.Object ? result.GetProperty("raw").GetString()! : result.GetString()!;
 
     /// <summary>
     /// <c>eth_getLogs</c> with a filter object as the specification defines it (fromBlock, toBlock, address, topics).

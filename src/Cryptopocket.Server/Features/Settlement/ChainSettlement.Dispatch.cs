@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Net;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Payments.Wallets;
+using Cryptopocket.Server.Features.Settlement.Evm;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cryptopocket.Server.Features.Settlement;
+
+public sealed partial class ChainSettlement
+{
+    /// <summary>Signing calls per request to the signer: about 600 bytes each, well under the sandbox signer's 1 MB body limit.</summary>
+    private const int SignaturesPerRequest = 500;
+
+    /// <summary>Signing calls in flight at once with a signer that takes no batches.</summary>
+    private const int SignaturesInFlight = 8;
+
+    /// <summary>A paid purchase and what delivering it takes: the token contract (null for the native coin) and the amount in base units.</summary>
+    private sealed record Delivery(Payment Payment, string? Token, BigInteger Amount)
+    {
+        public bool IsNative => Token is null;
+    }
+
+    private sealed record PlannedTransfer(Delivery Delivery, BigInteger Nonce, BigInteger GasLimit);
+
+    /// <summary>
+    /// New transfers for waiting purchases, a batch per round: plan every one (nonce, gas, funds), sign them all,
+    /// record them all in one transaction, and only then broadcast them, in nonce order.
+    /// </summary>
+    private async Task<bool> DispatchAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var waiting = await db.Payments.AsNoTracking()
+            .Where(p => p.Status == PaymentStatuses.PaymentReceived && p.Chain == chainName && !db.ChainTransfers.Any(t => t.PaymentId == p.Id))
+            .OrderBy(p => p.PaidAt).Take(options.CurrentValue.BatchSize).ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            return false;
+        }
+        var from = EvmAddress.ToChecksum(chain.HotWallet);
+        var chainNonce = await node.TransactionCountAsync(from, "pending", cancellationToken);
+        var recorded = await db.ChainTransfers.Where(t => t.ChainId == chain.ChainId && t.FromAddress == from)
+            .MaxAsync(t => (long?)t.Nonce, cancellationToken);
+        var nonce = BigInteger.Max(chainNonce, (recorded ?? -1) + 1);
+        var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
+
+        var alerts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var deliveries = new List<Delivery>();
+        foreach (var payment in waiting)
+        {
+            var isNative = string.Equals(payment.CoinSymbol, chain.NativeSymbol, StringComparison.OrdinalIgnoreCase);
+            var token = isNative ? null : chain.Tokens.GetValueOrDefault(payment.CoinSymbol);
+            if (!isNative && token is null)
+            {
+                alerts[$"no_contract:{chainName}:{payment.CoinSymbol}"] = $"No {payment.CoinSymbol} contract is configured on {chainName}; purchases wait.";
+                continue;
+            }
+            deliveries.Add(new Delivery(payment, token, BaseUnits.From(payment.CoinAmount, payment.CoinDecimals)));
+        }
+        var nativeForGas = await node.BalanceAsync(from, cancellationToken);
+        var available = new Dictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
+        foreach (var token in deliveries.Where(d => !d.IsNative).GroupBy(d => d.Payment.CoinSymbol, StringComparer.OrdinalIgnoreCase))
+        {
+            available[token.Key] = await node.TokenBalanceAsync(token.First().Token!, from, cancellationToken);
+        }
+        available[chain.NativeSymbol] = nativeForGas;
+        var gasLimits = await GasLimitsAsync(node, from, deliveries, available, cancellationToken);
+
+        var planned = new List<PlannedTransfer>();
+        var funded = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var shortOf = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var delivery in deliveries)
+        {
+            var payment = delivery.Payment;
+            var balance = available[payment.CoinSymbol];
+            var gasLimit = BigInteger.Zero;
+            if (balance >= delivery.Amount)
+            {
+                var estimate = gasLimits(delivery);
+                if (estimate.Error is not null)
+                {
+                    alerts[$"estimate_failed:{chainName}:{payment.CoinSymbol}"] =
+                        $"The node could not estimate gas for purchase {payment.Id}'s transfer ({estimate.Error}); it waits.";
+                    continue;
+                }
+                gasLimit = estimate.Gas;
+            }
+            var gasCost = gasLimit * maxFee;
+            if (balance < delivery.Amount + (delivery.IsNative ? gasCost : 0) || nativeForGas < gasCost)
+            {
+                // Too little in the hot wallet: the purchase waits (it is paid for, so it does not fail) and an operator is told.
+                shortOf.Add(payment.CoinSymbol);
+                alerts[$"hot_wallet_low:{chainName}:{payment.CoinSymbol}"] =
+                    $"The {chainName} hot wallet {from} cannot cover {payment.CoinAmount} {payment.CoinSymbol} for purchase {payment.Id}: " +
+                    $"{BaseUnits.ToAmount(balance, payment.CoinDecimals)} {payment.CoinSymbol} and {BaseUnits.ToAmount(nativeForGas, 18)} {chain.NativeSymbol} for gas left.";
+                continue;
+            }
+            funded.Add(payment.CoinSymbol);
+            planned.Add(new PlannedTransfer(delivery, nonce++, gasLimit));
+            available[payment.CoinSymbol] = balance - delivery.Amount;
+            nativeForGas -= gasCost + (delivery.IsNative ? delivery.Amount : 0);
+            available[chain.NativeSymbol] = nativeForGas;
+        }
+        // Alerts once per round, not per purchase; "low" is resolved for an asset only when none of its purchases waits for funds.
+        foreach (var (key, message) in alerts)
+        {
+            await RaiseAlertAsync(key, message, cancellationToken);
+        }
+        await ResolveAlertsAsync([.. funded.Except(shortOf, StringComparer.OrdinalIgnoreCase).Select(symbol => $"hot_wallet_low:{chainName}:{symbol}")], cancellationToken);
+        if (planned.Count == 0)
+        {
+            return false;
+        }
+
+        var transfers = await SignAsync(chainName, chain, from, planned, maxFee, priority, cancellationToken);
+        if (transfers.Count == 0)
+        {
+            return false;
+        }
+        db.ChangeTracker.Clear();
+        db.ChainTransfers.AddRange(transfers);
+        try
+        {
+            // One transaction for the whole batch: all recorded, or (a clash) none.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance took one of these purchases or nonces first: nothing was broadcast; try again next round.
+            db.ChangeTracker.Clear();
+            return false;
+        }
+        var allSent = await BroadcastInNonceOrderAsync(transfers, node, cancellationToken);
+        // Only a full batch all sent says "more may be waiting": purchases held back (a hot wallet too low) must not spin.
+        return allSent && transfers.Count == options.CurrentValue.BatchSize;
+    }
+
+    /// <summary>
+    /// Gas limits for a round without one estimate per purchase: a node estimates by re-running the transaction (on
+    /// Hardhat one estimate costs more than several transfers). An ERC-20 transfer costs the same whoever receives it,
+    /// except that a recipient holding none of the token yet needs a fresh storage slot, the dearest case; so each
+    /// token is estimated once, for its smallest coverable amount to a new random address, and that limit serves every
+    /// purchase of the token this round. A native transfer's cost does depend on the recipient (a contract wallet runs
+    /// code on receipt), so each is estimated. All estimates go in one JSON-RPC batch; each gets a fifth on top.
+    /// </summary>
+    private static async Task<Func<Delivery, (BigInteger Gas, string? Error)>> GasLimitsAsync(
+        EvmRpcClient node, string from, IReadOnlyList<Delivery> deliveries, IReadOnlyDictionary<string, BigInteger> available, CancellationToken cancellationToken)
+    {
+        var covered = deliveries.Where(d => available[d.Payment.CoinSymbol] >= d.Amount).ToList();
+        var keys = new List<string>();
+        var calls = new List<JsonRpcCall>();
+        foreach (var token in covered.Where(d => !d.IsNative).GroupBy(d => d.Token!, StringComparer.OrdinalIgnoreCase))
+        {
+            var newHolder = EvmAddress.ToChecksum(Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
+            keys.Add(token.Key);
+            calls.Add(new JsonRpcCall("eth_estimateGas", [new JsonObject
+            {
+                ["from"] = from, ["to"] = token.Key, ["value"] = Hex.Quantity(0), ["data"] = Erc20.EncodeTransfer(newHolder, token.Min(d => d.Amount)),
+            }]));
+        }
+        foreach (var native in covered.Where(d => d.IsNative))
+        {
+            keys.Add(native.Payment.Id);
+            calls.Add(new JsonRpcCall("eth_estimateGas", [new JsonObject { ["from"] = from, ["to"] = native.Payment.Wallet, ["value"] = Hex.Quantity(native.Amount) }]));
+        }
+        var answers = await node.CallBatchAsync(calls, cancellationToken);
+        var limits = new Dictionary<string, (BigInteger Gas, string? Error)>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            limits[keys[i]] = answers[i].Error is { } error ? (BigInteger.Zero, error.RpcMessage) : (Hex.ParseQuantity(answers[i].Result.GetString()) * 6 / 5, null);
+        }
+        return delivery => limits.TryGetValue(delivery.Token ?? delivery.Payment.Id, out var limit) ? limit : (BigInteger.Zero, "not estimated");
+    }
+
+    /// <summary>
+    /// The planned transfers signed, in batches to the signer, as rows to record. Nonces must stay consecutive, so a
+    /// transaction the signer refuses ends the batch there; the purchases from it on wait for the next round.
+    /// </summary>
+    private async Task<List<ChainTransfer>> SignAsync(string chainName, ChainEndpointOptions chain, string from, IReadOnlyList<PlannedTransfer> planned,
+        BigInteger maxFee, BigInteger priority, CancellationToken cancellationToken)
+    {
+        var drafts = planned.Select(p => Transaction(from, p.Delivery.Token ?? p.Delivery.Payment.Wallet!, p.Delivery.Amount, p.Delivery.IsNative,
+            p.Delivery.Payment.Wallet!, p.Nonce, p.GasLimit, maxFee, priority, chain.ChainId)).ToList();
+        var signer = chains.Signer(chain);
+        var signed = new List<JsonRpcAnswer>();
+        foreach (var chunk in drafts.Chunk(SignaturesPerRequest))
+        {
+            signed.AddRange(await SignBatchAsync(signer, chunk, cancellationToken));
+        }
+        var transfers = new List<ChainTransfer>();
+        var createdAt = clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < planned.Count; i++)
+        {
+            if (signed[i].Error is { } refused)
+            {
+                logger.LogWarning(refused, "The signer refused the transfer for purchase {PaymentId} (nonce {Nonce}); it and {Later} later purchases wait",
+                    planned[i].Delivery.Payment.Id, planned[i].Nonce, planned.Count - i - 1);
+                break;
+            }
+            var (delivery, nonce, gasLimit) = planned[i];
+            var raw = EvmRpcClient.SignedRaw(signed[i].Result);
+            transfers.Add(new ChainTransfer
+            {
+                PaymentId = delivery.Payment.Id, Chain = chainName, ChainId = chain.ChainId, FromAddress = from, ToAddress = delivery.Payment.Wallet!,
+                Asset = delivery.Payment.CoinSymbol, TokenContract = delivery.Token, AmountBaseUnits = delivery.Amount.ToString(CultureInfo.InvariantCulture),
+                Nonce = (long)nonce, Status = ChainTransferStatuses.Recorded, TxHash = HashOf(raw), RawTransaction = raw,
+                MaxFeePerGas = maxFee.ToString(CultureInfo.InvariantCulture), MaxPriorityFeePerGas = priority.ToString(CultureInfo.InvariantCulture),
+                GasLimit = (long)gasLimit, CreatedAt = createdAt,
+            });
+        }
+        return transfers;
+    }
+
+    /// <summary>One JSON-RPC batch to the signer; one that answers batches with an error gets the calls one by one, a few at a time.</summary>
+    private static async Task<IReadOnlyList<JsonRpcAnswer>> SignBatchAsync(EvmRpcClient signer, IReadOnlyList<JsonObject> drafts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await signer.CallBatchAsync([.. drafts.Select(d => new JsonRpcCall("eth_signTransaction", [d]))], cancellationToken);
+        }
+        catch (Exception exception) when (exception is JsonRpcException or HttpRequestException { StatusCode: >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError })
+        {
+            using var gate = new SemaphoreSlim(SignaturesInFlight);
+            return await Task.WhenAll(drafts.Select(async draft =>
+            {
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    return new JsonRpcAnswer(await signer.CallAsync("eth_signTransaction", [draft.DeepClone()], cancellationToken), null);
+                }
+                catch (JsonRpcException refused)
+                {
+                    return new JsonRpcAnswer(default, refused);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+    }
+
+    /// <summary>
+    /// Broadcasts recorded transfers one at a time in nonce order, then marks those the node took with one update.
+    /// Not one JSON-RPC batch: Hardhat runs a batch's calls concurrently and, automining, refuses a nonce that comes
+    /// before its predecessor (199 of a 200-call batch were refused so). The first refusal stops the batch: the
+    /// transfers after it stay recorded, and the next round's reconciliation broadcasts them again in order.
+    /// </summary>
+    private async Task<bool> BroadcastInNonceOrderAsync(IReadOnlyList<ChainTransfer> transfers, EvmRpcClient node, CancellationToken cancellationToken)
+    {
+        var sent = new List<long>();
+        (ChainTransfer Transfer, JsonRpcException Exception)? refused = null;
+        foreach (var transfer in transfers.OrderBy(t => t.Nonce))
+        {
+            try
+            {
+                await node.SendRawTransactionAsync(transfer.RawTransaction, cancellationToken);
+            }
+            catch (JsonRpcException known) when (IsAlreadyKnown(known))
+            {
+                // A racing instance re-broadcast it from its record already: the receipt check will find it.
+            }
+            catch (JsonRpcException refusal)
+            {
+                refused = (transfer, refusal);
+                break;
+            }
+            sent.Add(transfer.Id);
+        }
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (sent.Count > 0)
+        {
+            // Only rows still "signed": another instance's reconciliation may have moved one on (even finished it) meanwhile.
+            await db.ChainTransfers.Where(t => sent.Contains(t.Id) && t.Status == ChainTransferStatuses.Recorded)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, ChainTransferStatuses.Broadcast).SetProperty(x => x.LastBroadcastAt, now)
+                    .SetProperty(x => x.Error, (string?)null).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+        }
+        if (refused is null)
+        {
+            return true;
+        }
+        var (failed, exception) = refused.Value;
+        var error = Truncate(exception.Message, 500);
+        await db.ChainTransfers.Where(t => t.Id == failed.Id && t.Status == ChainTransferStatuses.Recorded)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.Error, error).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+        await RaiseAlertAsync($"transfer_broadcast:{failed.Id}", $"Transfer {failed.Id} for {failed.PaymentId} could not be broadcast: {exception.Message}", cancellationToken);
+        return false;
+    }
+}
