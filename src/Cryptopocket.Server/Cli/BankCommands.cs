@@ -28,12 +28,12 @@ public static class BankCommands
                 throw new OperatorException($"No file at {path.FullName}.");
             }
             await using var context = await OperatorContext.OpenAsync(GlobalOptions.Read(parse), cancellationToken);
+            await using var scope = context.Services.CreateAsyncScope();
             await using var stream = path.OpenRead();
             ImportSummary summary;
             try
             {
-                summary = await context.Services.CreateScope().ServiceProvider.GetRequiredService<BankReconciliation>()
-                    .ImportAsync(stream, path.Name, cancellationToken);
+                summary = await scope.ServiceProvider.GetRequiredService<BankReconciliation>().ImportAsync(stream, path.Name, cancellationToken);
             }
             catch (BankStatementFormatException exception)
             {
@@ -63,8 +63,8 @@ public static class BankCommands
         command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(async () =>
         {
             await using var context = await OperatorContext.OpenAsync(GlobalOptions.Read(parse), cancellationToken);
-            var rows = await context.Services.CreateScope().ServiceProvider.GetRequiredService<BankReconciliation>()
-                .ListAsync(parse.GetValue(status), cancellationToken);
+            await using var scope = context.Services.CreateAsyncScope();
+            var rows = await scope.ServiceProvider.GetRequiredService<BankReconciliation>().ListAsync(parse.GetValue(status), cancellationToken);
             if (parse.GetValue(json))
             {
                 OperatorContext.WriteJson(rows.Select(r => new

@@ -12,6 +12,17 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
 {
     public async Task RecordPaymentReceivedAsync(Payment payment, string? holderJson, CancellationToken cancellationToken)
     {
+        StagePaymentReceived(payment, holderJson);
+        await SaveAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What <see cref="RecordPaymentReceivedAsync"/> saves (the status, its ledger posting and its PAY_IN event), added
+    /// to the context without saving: a bank import commits a few hundred purchases with their bank lines in one
+    /// SaveChanges instead of paying a round trip and a commit for each. The caller's save commits it or nothing.
+    /// </summary>
+    public void StagePaymentReceived(Payment payment, string? holderJson)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         payment.MarkPaymentReceived(holderJson, now);
         var net = (payment.FiatAmountCents - payment.TotalFeeCents) / 100m;
@@ -25,7 +36,6 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
             .Credit(LedgerAccounts.CryptoOwedToCustomers, payment.CoinSymbol, payment.CoinAmount)
             .AddTo(db);
         Outbox.Add(db, payment.IntegrationId, EventTypes.PayIn, payment.Id, payment.ToEventPayload(), now);
-        await SaveAsync(cancellationToken);
     }
 
     public async Task RejectAsync(Payment payment, string reason, CancellationToken cancellationToken)
