@@ -179,12 +179,28 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
                 SettlementPhase.Describe(settlement),
             ],
         });
-        _rows.Add(_ => Row.Deliveries("webhooks: settlement's PAY_IN + COINS_SENT", real, judgeRate: false));
+        _rows.Add(_ => Row.Deliveries("webhooks: settlement's PAY_IN + COINS_SENT", real));
 
         log($"Webhook burst: up to {settings.WebhookEvents} events in {settings.Duration.TotalSeconds:0.#} s");
         var burst = await WebhookPhase.BurstAsync(settings, server.BaseAddress, seed, receiver);
         NoteMemory(server, "webhook burst");
-        _rows.Add(_ => Row.Deliveries("webhooks: burst of WEBHOOK_TEST events", burst, judgeRate: true));
+        // The burst's rate is bounded by how fast the API makes events: it judges latency under a steady stream; the
+        // redelivered backlog that follows judges the rate the dispatcher itself can deliver.
+        _rows.Add(_ => Row.Deliveries("webhooks: burst of WEBHOOK_TEST events", burst));
+        log($"Webhook redelivery: the burst's {burst.EventIds.Count} events made due again at once");
+        var drain = await WebhookPhase.RedeliverAsync(settings, server, receiver, burst.EventIds);
+        NoteMemory(server, "webhook redelivery");
+        _rows.Add(_ => new PhaseResult
+        {
+            Phase = "webhooks: the burst redelivered at once (backlog)", Rate = drain.PerSecond, RateUnit = "deliveries/s",
+            Errors = (drain.Expected ?? 0) - drain.Redelivered, Target = "≥ 2,000/s",
+            Met = drain.Redelivered == drain.Expected && drain.PerSecond >= 2000,
+            Notes =
+            [
+                string.Create(CultureInfo.InvariantCulture,
+                    $"`cryptopocket webhooks redeliver --from --to` over the burst scheduled {drain.Scheduled} deliveries ({drain.Command.TotalSeconds:0.0} s, process start included); {drain.Redelivered} of {drain.Expected} arrived again, from the first to the last over {drain.Span.TotalSeconds:0.00} s"),
+            ],
+        });
         if (receiver.Duplicates > 0 || receiver.Unreadable > 0)
         {
             Raw.Add($"receiver: {receiver.Duplicates} repeated deliveries, {receiver.Unreadable} unreadable bodies");

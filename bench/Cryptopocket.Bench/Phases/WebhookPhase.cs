@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Cryptopocket.Bench.Load;
 using Cryptopocket.Bench.Platform;
@@ -9,8 +10,17 @@ namespace Cryptopocket.Bench.Phases;
 /// <summary>What a set of expected events did at the receiver.</summary>
 public sealed record DeliveryResult(int Expected, int Delivered, TimeSpan Span, LatencySummary Latency, LoadResult? Generation)
 {
+    /// <summary>The ids of the events expected (the burst's, for the redelivery that follows it).</summary>
+    public IReadOnlyList<string> EventIds { get; init; } = [];
+
     /// <summary>First attempts per second: delivered events over the span from the first event's commit to the last arrival.</summary>
     public double PerSecond => Span > TimeSpan.Zero ? Delivered / Span.TotalSeconds : 0;
+}
+
+/// <summary>What a redelivered backlog did: deliveries made due at once, how many arrived again and over what span.</summary>
+public sealed record DrainResult(int Scheduled, int Redelivered, TimeSpan Span, TimeSpan Command, int? Expected)
+{
+    public double PerSecond => Span > TimeSpan.Zero ? Redelivered / Span.TotalSeconds : 0;
 }
 
 /// <summary>
@@ -47,7 +57,41 @@ public static class WebhookPhase
                 return true;
             },
         });
-        return await AwaitAsync(receiver, [.. expected], TimeSpan.FromSeconds(settings.Smoke ? 30 : 120)) with { Generation = generation };
+        List<string> ids = [.. expected];
+        return await AwaitAsync(receiver, ids, TimeSpan.FromSeconds(settings.Smoke ? 30 : 120)) with { Generation = generation, EventIds = ids };
+    }
+
+    /// <summary>
+    /// The dispatcher's own capacity, which the burst cannot show once it keeps up with the API creating events: an
+    /// operator's <c>cryptopocket webhooks redeliver --from --to</c> over the burst's events makes all their deliveries
+    /// due at once (what happens after a receiver's outage), and the rate is deliveries over the span from the first
+    /// to the last second arrival.
+    /// </summary>
+    public static async Task<DrainResult> RedeliverAsync(BenchSettings settings, CryptopocketServer server, WebhookReceiver receiver, IReadOnlyList<string> eventIds)
+    {
+        var firsts = eventIds.Select(id => receiver.TryGet(id, out var e) ? e : null).OfType<ReceivedEvent>().ToList();
+        if (firsts.Count == 0)
+        {
+            return new DrainResult(0, 0, TimeSpan.Zero, TimeSpan.Zero, null);
+        }
+        // created_at is the event's occurred_at, the column the range selects on; the burst is the only thing making
+        // events by then, and a second past the last one covers any rounding of the wire format.
+        var from = firsts.Min(e => e.CreatedAt);
+        var to = firsts.Max(e => e.CreatedAt).AddSeconds(1);
+        var command = Stopwatch.StartNew();
+        var result = await server.RunAsync("webhooks", "redeliver", "--from", from.ToString("O", CultureInfo.InvariantCulture),
+            "--to", to.ToString("O", CultureInfo.InvariantCulture), "--json");
+        var commandTime = command.Elapsed;
+        var scheduled = result.Json().GetProperty("redelivery_scheduled").GetInt32();
+        var waited = Stopwatch.StartNew();
+        var timeout = TimeSpan.FromSeconds(settings.Smoke ? 30 : 120);
+        while (firsts.Any(e => !receiver.TryGetSecondArrival(e.EventId, out _)) && waited.Elapsed < timeout)
+        {
+            await Task.Delay(100);
+        }
+        var seconds = firsts.Select(e => receiver.TryGetSecondArrival(e.EventId, out var at) ? at : (DateTime?)null).OfType<DateTime>().ToList();
+        var span = seconds.Count > 1 ? seconds.Max() - seconds.Min() : TimeSpan.Zero;
+        return new DrainResult(scheduled, seconds.Count, span, commandTime, firsts.Count);
     }
 
     /// <summary>Waits (bounded) until every expected event id has arrived, then summarises what arrived.</summary>

@@ -13,13 +13,15 @@ public sealed record ReceivedEvent(string EventId, string Type, DateTime Created
 
 /// <summary>
 /// A loopback webhook receiver in the benchmark's process (Kestrel, answering 200 at once). It keeps the first arrival
-/// of each event id; retries and redeliveries are counted as duplicates. The signature is not checked: the SDK's
-/// verifier has its own tests, and checking it here would only slow the receiver being measured against.
+/// of each event id and the time of the second; retries and redeliveries are counted as duplicates. The signature is
+/// not checked: the SDK's verifier has its own tests, and checking it here would only slow the receiver being measured
+/// against.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ReceivedEvent> _events = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTime> _secondArrivals = new(StringComparer.Ordinal);
     private long _duplicates;
     private long _unreadable;
 
@@ -37,6 +39,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Uri UrlFor(Partner partner) => new(BaseAddress, $"/hooks/{partner.Index}");
 
     public bool TryGet(string eventId, out ReceivedEvent? received) => _events.TryGetValue(eventId, out received);
+
+    /// <summary>When an event arrived the second time (a redelivery), if it has.</summary>
+    public bool TryGetSecondArrival(string eventId, out DateTime receivedAt) => _secondArrivals.TryGetValue(eventId, out receivedAt);
 
     public static async Task<WebhookReceiver> StartAsync(int port)
     {
@@ -70,6 +75,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         if (!_events.TryAdd(id, new ReceivedEvent(id, type, createdAt, receivedAt, resource)))
         {
             Interlocked.Increment(ref _duplicates);
+            _secondArrivals.TryAdd(id, receivedAt);
         }
     }
 
