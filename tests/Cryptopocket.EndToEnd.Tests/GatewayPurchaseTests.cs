@@ -149,7 +149,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         await page.Locator("#wallet").FillAsync(Wallet);
         await page.GetByRole(AriaRole.Radio, new() { Name = "Pay from your bank (PSD2)" }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/payment/{authorisedId}/psd2(\\?|$)"));
+        await page.WaitForUrlOrExplainAsync(new Regex($"/payment/{authorisedId}/psd2(\\?|$)"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Pay from your bank");
 
         await page.Locator("#bank").SelectOptionAsync("Caja Demo");
@@ -168,7 +168,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         var cancelledId = direct.Text("payment_id")!;
         var cancelling = await context.NewPageAsync();
         await cancelling.GotoAsync(direct.Text("url_payment")!);
-        await cancelling.WaitForURLAsync(new Regex($"/payment/{cancelledId}/psd2(\\?|$)"));
+        await cancelling.WaitForUrlOrExplainAsync(new Regex($"/payment/{cancelledId}/psd2(\\?|$)"));
 
         await cancelling.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
