@@ -6,26 +6,17 @@ namespace Cryptopocket.Server.Features.Webhooks;
 /// </summary>
 public sealed class WebhookLane(long subscriptionId) : IDisposable
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Wakeup _wake = new();
 
     public long SubscriptionId { get; } = subscriptionId;
 
     public Task Completion { get; set; } = Task.CompletedTask;
 
     /// <summary>True when a wake-up is waiting to be taken: the lane must look again before it may end.</summary>
-    public bool Woken => _wake.CurrentCount > 0;
+    public bool Woken => _wake.IsPending;
 
-    public void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken; one wake-up covers every delivery that became due before it is taken.
-        }
-    }
+    /// <summary>One wake-up covers every delivery that became due before the lane takes it.</summary>
+    public void Wake() => _wake.Set();
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 

@@ -8,7 +8,7 @@ namespace Cryptopocket.Server.Features.Webhooks;
 /// <summary>Wakes the dispatcher the moment an event is committed, so the first attempt does not wait for a poll.</summary>
 public sealed class WebhookSignal : IDisposable
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Wakeup _wake = new();
 
     /// <summary>
     /// Set by the dispatcher when it starts. A process without one (the command line) has to tell the server's
@@ -16,20 +16,8 @@ public sealed class WebhookSignal : IDisposable
     /// </summary>
     public bool DispatcherRunsHere { get; set; }
 
-    public void Notify()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled; one wake-up covers every event committed before it is taken.
-            }
-        }
-    }
+    /// <summary>One wake-up covers every event committed before the dispatcher takes it.</summary>
+    public void Notify() => _wake.Set();
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 
