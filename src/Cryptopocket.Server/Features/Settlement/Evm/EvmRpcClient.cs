@@ -58,9 +58,7 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
             ["method"] = method,
             ["params"] = parameters,
         };
-        using var response = await http.PostAsJsonAsync(endpoint, request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        using var document = await PostAsync(request, cancellationToken);
         var root = document.RootElement;
         if (ErrorOf(method, root) is { } error)
         {
@@ -89,9 +87,7 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
             ["method"] = call.Method,
             ["params"] = call.Parameters.DeepClone(),
         })]);
-        using var response = await http.PostAsJsonAsync(endpoint, request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        using var document = await PostAsync(request, cancellationToken);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Array)
         {
@@ -112,6 +108,14 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
                 : answer.TryGetProperty("result", out var result)
                     ? new JsonRpcAnswer(result.Clone(), null)
                     : new JsonRpcAnswer(default, new JsonRpcException(call.Method, 0, "an answer in the batch had neither result nor error")))];
+    }
+
+    /// <summary>One HTTP request of a call or a batch; the answer's document, for the caller to read and dispose.</summary>
+    private async Task<JsonDocument> PostAsync(JsonNode request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(endpoint, request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
     }
 
     private static JsonRpcException? ErrorOf(string method, JsonElement answer) =>
