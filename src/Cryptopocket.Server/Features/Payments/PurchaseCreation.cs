@@ -167,7 +167,7 @@ public sealed class PurchaseCreation(
 
     /// <summary>
     /// The transfer reference: 9 random digits (the docs' example is 6). Random rather than sequential so concepts
-    /// reveal nothing about volume; the unique index rejects the one-in-a-billion collision, which fails the request.
+    /// reveal nothing about volume; the unique index rejects the rare collision, and CreateAsync draws again.
     /// </summary>
     private static long NewConcept() => RandomNumberGenerator.GetInt32(100_000_000, 999_999_999);
 }
