@@ -161,6 +161,35 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task ASignerThatTakesNoBatchesSignsTheRoundOneCallAtATime()
+    {
+        var purchases = await PaidPurchasesAsync(3);
+        var ids = purchases.Select(p => p.Id).ToList();
+        var before = await PendingNonceAsync();
+        var registry = server.Services.GetRequiredService<ChainRegistry>();
+        var endpoint = registry.Find("polygon")!;
+
+        await using (var signer = SignerInTheMiddle.Start(server.Chain.SignerUrl, () => Task.CompletedTask, refuseBatches: true))
+        {
+            registry.Register("polygon", Copy(endpoint, signer.Url));
+            try
+            {
+                await server.RoundAsync();
+            }
+            finally
+            {
+                registry.Register("polygon", endpoint);
+            }
+            // The refused batch, then each transaction on its own.
+            Assert.Equal(1 + 3, signer.Requests);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => (long)before + i), (await TransfersOfAsync(ids)).Select(t => t.Nonce));
+        await SettleAsync(ids);
+        await AssertDeliveredOnceEachAsync(purchases);
+    }
+
+    [Fact]
     public async Task RacingRoundsFinishABatchOfConfirmedPurchasesEachOnce()
     {
         const int Count = 30;
@@ -202,7 +231,10 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
         Confirmations = endpoint.Confirmations, Tokens = endpoint.Tokens,
     };
 
-    /// <summary>Forwards JSON-RPC to the real signer, running a step of the test's own before the first request goes through.</summary>
+    /// <summary>
+    /// Forwards JSON-RPC to the real signer, running a step of the test's own before the first request goes through;
+    /// with <c>refuseBatches</c> it answers a batch as a signer without batch support does, with one error.
+    /// </summary>
     private sealed class SignerInTheMiddle : IAsyncDisposable
     {
         private readonly HttpListener _listener = new();
@@ -210,8 +242,11 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
         private readonly Task _serving;
         private int _requests;
 
-        private SignerInTheMiddle(string signerUrl, Func<Task> beforeFirst)
+        private readonly bool _refuseBatches;
+
+        private SignerInTheMiddle(string signerUrl, Func<Task> beforeFirst, bool refuseBatches)
         {
+            _refuseBatches = refuseBatches;
             var probe = new TcpListener(IPAddress.Loopback, 0);
             probe.Start();
             var port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -226,7 +261,7 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
 
         public int Requests => Volatile.Read(ref _requests);
 
-        public static SignerInTheMiddle Start(string signerUrl, Func<Task> beforeFirst) => new(signerUrl, beforeFirst);
+        public static SignerInTheMiddle Start(string signerUrl, Func<Task> beforeFirst, bool refuseBatches = false) => new(signerUrl, beforeFirst, refuseBatches);
 
         private async Task ServeAsync(Uri signer, Func<Task> beforeFirst)
         {
@@ -245,11 +280,24 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
                 {
                     await beforeFirst();
                 }
-                using var body = new StreamContent(context.Request.InputStream);
-                body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                string request;
+                using (var reader = new StreamReader(context.Request.InputStream))
+                {
+                    request = await reader.ReadToEndAsync();
+                }
+                context.Response.ContentType = "application/json";
+                if (_refuseBatches && request.TrimStart().StartsWith('['))
+                {
+                    await using (var writer = new StreamWriter(context.Response.OutputStream))
+                    {
+                        await writer.WriteAsync("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch requests are not supported"}}""");
+                    }
+                    context.Response.Close();
+                    continue;
+                }
+                using var body = new StringContent(request, System.Text.Encoding.UTF8, "application/json");
                 using var answer = await _http.PostAsync(signer, body);
                 context.Response.StatusCode = (int)answer.StatusCode;
-                context.Response.ContentType = "application/json";
                 await answer.Content.CopyToAsync(context.Response.OutputStream);
                 context.Response.Close();
             }
