@@ -115,7 +115,7 @@ public sealed class PurchaseCreation(
                 db.ChangeTracker.Clear();
                 if (db.Database.CurrentTransaction is not null)
                 {
-                    // The caller's transaction (the idempotency filter's) is spoiled; it decides what to answer.
+                    // Inside the caller's transaction (the idempotency filter's, which keeps a savepoint for this): it decides what to answer.
                     throw;
                 }
                 if (request.ExternalId is not null && await FindByExternalIdAsync(integration.Id, request.ExternalId, cancellationToken) is { } winner)
