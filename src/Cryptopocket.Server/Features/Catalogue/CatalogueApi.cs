@@ -46,7 +46,7 @@ public static class CatalogueApi
 
     private static async Task<IResult> TokenPriceAsync(HttpContext http, IPriceProvider prices, IOptionsMonitor<CatalogueOptions> options)
     {
-        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
+        var validator = new Validator(RequestFields.FromQuery(http.Request));
         var symbol = validator.Text("symbol", required: true, maxLength: 20);
         var fiat = validator.Text("fiat_symbol", required: false, maxLength: 10) ?? options.CurrentValue.FiatSymbol;
         if (validator.HasErrors)
@@ -78,7 +78,7 @@ public static class CatalogueApi
     {
         var integration = RequireIntegrationFilter.Get(http);
         var catalogue = options.CurrentValue;
-        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
+        var validator = new Validator(RequestFields.FromQuery(http.Request));
         var amount = validator.Amount("amount", required: true, maxScale: 2, max: MaxFiatAmount);
         var symbol = validator.Text("symbol", required: true, maxLength: 20);
         var chain = validator.Text("chain", required: false, maxLength: 40) ?? "polygon";

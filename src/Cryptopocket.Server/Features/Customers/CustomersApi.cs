@@ -99,7 +99,7 @@ public static class CustomersApi
     private static async Task<IResult> CheckKycAsync(HttpContext http, AppDbContext db, PublicUrls urls)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
+        var validator = new Validator(RequestFields.FromQuery(http.Request));
         var userId = validator.WholeNumber("user_id", required: true);
         if (validator.HasErrors)
         {

@@ -120,7 +120,7 @@ public static class PaymentsApi
     private static async Task<IResult> ListPaymentsAsync(HttpContext http, AppDbContext db)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var (query, error) = ListQuery.Parse(http.Request.Query, PaymentStatuses.All);
+        var (query, error) = ListQuery.Parse(http.Request, PaymentStatuses.All);
         return error ?? await query!.PageAsync(db.Payments, integration.Id, (Payment p) => p.ToDetail(), http.RequestAborted);
     }
 }

@@ -46,7 +46,7 @@ public static class RampoffsApi
         IOptionsMonitor<RampoffOptions> options, TimeProvider clock)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
+        var validator = new Validator(RequestFields.FromQuery(http.Request));
         var amount = validator.Amount("amount", required: true, maxScale: 18, max: RampoffForms.MaxCoinAmount);
         var symbol = validator.Text("symbol", required: true, maxLength: 20);
         var chain = validator.Text("blockchain", required: false, maxLength: 40)?.ToLowerInvariant() ?? "polygon";
@@ -90,7 +90,7 @@ public static class RampoffsApi
     private static async Task<IResult> GetAsync(HttpContext http, AppDbContext db)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
+        var validator = new Validator(RequestFields.FromQuery(http.Request));
         var id = validator.Text("id", required: true, maxLength: 100);
         if (validator.HasErrors)
         {
@@ -107,7 +107,7 @@ public static class RampoffsApi
     private static async Task<IResult> ListAsync(HttpContext http, AppDbContext db)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var (query, error) = ListQuery.Parse(http.Request.Query, RampoffStatuses.All);
+        var (query, error) = ListQuery.Parse(http.Request, RampoffStatuses.All);
         return error ?? await query!.PageAsync(db.Rampoffs, integration.Id, (Rampoff r) => r.ToDetail(), http.RequestAborted);
     }
 }

@@ -110,7 +110,7 @@ public static class WebhooksApi
     private static async Task<IResult> ListDeliveriesAsync(HttpContext http, WebhookAdmin admin)
     {
         var integration = RequireIntegrationFilter.Get(http);
-        var validator = new Validator(RequestFields.FromQuery(http.Request.Query));
+        var validator = new Validator(RequestFields.FromQuery(http.Request));
         var status = validator.OneOf("status", required: false, [WebhookDeliveryStatuses.Pending, WebhookDeliveryStatuses.Delivered, WebhookDeliveryStatuses.Failed]);
         var type = validator.Text("type", required: false, maxLength: 40);
         var limit = (int)(validator.WholeNumber("limit", required: false, min: 1, max: 500) ?? 100);

@@ -22,9 +22,9 @@ public interface IListedRow
 /// </summary>
 public sealed record ListQuery(string? Status, string? ExternalId, long? UserId, DateTime? From, DateTime? To, int Page, int PerPage)
 {
-    public static (ListQuery? Query, IResult? Error) Parse(IQueryCollection query, IReadOnlyCollection<string> statuses)
+    public static (ListQuery? Query, IResult? Error) Parse(HttpRequest request, IReadOnlyCollection<string> statuses)
     {
-        var validator = new Validator(RequestFields.FromQuery(query));
+        var validator = new Validator(RequestFields.FromQuery(request));
         var status = validator.OneOf("status", required: false, statuses);
         var externalId = validator.Text("external_id", required: false, maxLength: 100);
         var userId = validator.WholeNumber("user_id", required: false);
