@@ -20,9 +20,15 @@ public static class ChainTransferStatuses
 
 /// <summary>
 /// One on-chain delivery for one purchase, recorded with its nonce, recipient, amount and signed bytes BEFORE it is
-/// broadcast. Unique per purchase and per (chain, wallet, nonce): two workers can never send a purchase twice or two
-/// purchases with one nonce. A stuck transaction is replaced in this same row (same nonce, higher fee), keeping every
-/// hash it has had so that whichever one is mined is found.
+/// broadcast. Unique per purchase and per (chain, wallet, nonce, leg): two workers can never send a purchase twice,
+/// and since every transaction has a leg 0, two workers recording different transactions for one nonce clash there.
+/// A stuck transaction is replaced in place (same nonce, same content, higher fee), keeping every hash it has had so
+/// that whichever one is mined is found.
+/// <para>
+/// A batched payout (one Disperse call paying several purchases) is one row per purchase, its legs: they share the
+/// nonce, hash, signed bytes, fees, gas limit, previous hashes and status, and are always changed together in one
+/// database transaction, so a reader never sees the legs of one transaction disagree.
+/// </para>
 /// </summary>
 public sealed class ChainTransfer
 {
@@ -41,6 +47,15 @@ public sealed class ChainTransfer
     public required string AmountBaseUnits { get; init; }
 
     public long Nonce { get; init; }
+
+    /// <summary>0 for a transaction of its own; within a batch, this purchase's place in the Disperse call's arrays.</summary>
+    public int Leg { get; init; }
+
+    /// <summary>
+    /// The Disperse contract the transaction calls, null for a plain transfer. Recorded, not read from configuration
+    /// again, so a fee replacement re-signs exactly the same call even if the setting changed meanwhile.
+    /// </summary>
+    public string? DisperseContract { get; init; }
     public required string Status { get; set; }
     public required string TxHash { get; set; }
 
@@ -64,6 +79,8 @@ public sealed class ChainTransfer
 
 internal sealed class ChainTransferConfiguration : IEntityTypeConfiguration<ChainTransfer>
 {
+    public const int RawTransactionMaxLength = 20_000;
+
     public void Configure(EntityTypeBuilder<ChainTransfer> builder)
     {
         builder.HasOne<Payment>().WithMany().HasForeignKey(t => t.PaymentId).OnDelete(DeleteBehavior.Restrict);
@@ -71,16 +88,18 @@ internal sealed class ChainTransferConfiguration : IEntityTypeConfiguration<Chai
         builder.HasIndex(t => t.PaymentId).IsUnique();
         builder.Property(t => t.Chain).HasMaxLength(40);
         builder.Property(t => t.FromAddress).HasMaxLength(42);
-        builder.HasIndex(t => new { t.ChainId, t.FromAddress, t.Nonce }).IsUnique();
+        builder.HasIndex(t => new { t.ChainId, t.FromAddress, t.Nonce, t.Leg }).IsUnique();
         builder.Property(t => t.ToAddress).HasMaxLength(42);
         builder.Property(t => t.Asset).HasMaxLength(20);
         builder.Property(t => t.TokenContract).HasMaxLength(42);
+        builder.Property(t => t.DisperseContract).HasMaxLength(42);
         builder.Property(t => t.AmountBaseUnits).HasMaxLength(80);
         builder.Property(t => t.Status).HasMaxLength(20);
         builder.HasIndex(t => new { t.Status, t.Chain });
         builder.Property(t => t.TxHash).HasMaxLength(66);
         builder.Property(t => t.PreviousHashes).HasMaxLength(2000);
-        builder.Property(t => t.RawTransaction).HasMaxLength(4000);
+        // A batch of ChainSettlement.LegsPerTransaction legs is about 13,200 hex digits of call data.
+        builder.Property(t => t.RawTransaction).HasMaxLength(RawTransactionMaxLength);
         builder.Property(t => t.MaxFeePerGas).HasMaxLength(80);
         builder.Property(t => t.MaxPriorityFeePerGas).HasMaxLength(80);
         builder.Property(t => t.MinedHash).HasMaxLength(66);

@@ -52,6 +52,13 @@ public sealed class ChainEndpointOptions
     public string DepositFactory { get; set; } = "";
 
     /// <summary>
+    /// The Disperse contract (chain/contracts/Disperse.sol) through which token payouts go out many to a transaction.
+    /// The hot wallet must have approved it for every token it pays out. Empty means no batching on this chain: one
+    /// transfer transaction per purchase, as before batching existed.
+    /// </summary>
+    public string Disperse { get; set; } = "";
+
+    /// <summary>
     /// keccak256 of the forwarder's creation code, the last input of every deposit address. Empty means "ask the
     /// factory" (<c>forwarderCodeHash()</c>); setting it lets addresses be derived while the node is unreachable, and it
     /// must then equal what the factory answers, or deposits go to addresses no sweep can reach.
