@@ -56,6 +56,11 @@ public static class ChainCommands
                     entry["sweep_wallet"] = chainState.SweepWallet;
                     entry["sweep_wallet_balance"] = Format(BaseUnits.ToAmount(await node.BalanceAsync(chainState.SweepWallet, cancellationToken), 18));
                 }
+                // Absent from a chain.json written before batched payouts: that chain pays one transfer per purchase.
+                if (chainState.Disperse.Length > 0)
+                {
+                    entry["disperse"] = chainState.Disperse;
+                }
                 chains[name] = entry;
             }
             if (parse.GetValue(json))
@@ -73,6 +78,10 @@ public static class ChainCommands
                     Console.WriteLine($"  {symbol,-5} {token!["address"]}");
                 }
                 Console.WriteLine($"  balances: {string.Join(", ", value["hot_wallet_balances"]!.AsObject().Select(b => $"{b.Value} {b.Key}"))}");
+                if (value["disperse"] is { } disperse)
+                {
+                    Console.WriteLine($"  disperse {disperse} (token payouts batched)");
+                }
                 if (value["deposit_factory"] is { } factory)
                 {
                     Console.WriteLine($"  deposit factory {factory} (sweeps to {value["treasury"]})");

@@ -24,7 +24,17 @@ public sealed partial class ChainSettlement
         public bool IsNative => Token is null;
     }
 
-    private sealed record PlannedTransfer(Delivery Delivery, BigInteger Nonce, BigInteger GasLimit);
+    /// <summary>
+    /// One transaction to sign: a single delivery (Disperse null), or a Disperse call paying several deliveries of one
+    /// token, its legs in the order of the call's arrays.
+    /// </summary>
+    private sealed record PlannedTransfer(IReadOnlyList<Delivery> Legs, string? Disperse, BigInteger Nonce, BigInteger GasLimit)
+    {
+        public Delivery First => Legs[0];
+
+        public (string To, BigInteger Value, string Data) Call =>
+            CallOf(Disperse, First.Token, [.. Legs.Select(l => new Payout(l.Payment.Wallet!, l.Amount))]);
+    }
 
     /// <summary>
     /// New transfers for waiting purchases, a batch per round: plan every one (nonce, gas, funds), sign them all,
@@ -67,7 +77,11 @@ public sealed partial class ChainSettlement
             available[token.Key] = await node.TokenBalanceAsync(token.First().Token!, from, cancellationToken);
         }
         available[chain.NativeSymbol] = nativeForGas;
-        var gasLimits = await GasLimitsAsync(node, from, deliveries, available, cancellationToken);
+        var gas = await EstimateAsync(chainName, chain, node, from, deliveries, available, cancellationToken);
+        foreach (var (symbol, reason) in gas.BatchingUnavailable)
+        {
+            alerts[$"disperse_unavailable:{chainName}:{symbol}"] = reason;
+        }
 
         var planned = new List<PlannedTransfer>();
         var funded = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -76,10 +90,34 @@ public sealed partial class ChainSettlement
         {
             var payment = delivery.Payment;
             var balance = available[payment.CoinSymbol];
+            if (gas.Batches.TryGetValue(payment.CoinSymbol, out var batches))
+            {
+                // The token goes out in batches this round: each batch is planned at its first leg (the earliest paid),
+                // its other legs ride along, and a delivery in no batch is one the balance could not cover.
+                var batch = batches.FirstOrDefault(b => b.Legs.Any(l => l.Payment.Id == payment.Id));
+                if (batch is not null && batch.Legs[0].Payment.Id != payment.Id)
+                {
+                    continue;
+                }
+                var sum = batch?.Legs.Aggregate(BigInteger.Zero, (total, leg) => total + leg.Amount) ?? delivery.Amount;
+                var batchGasCost = (batch?.Gas ?? BigInteger.Zero) * maxFee;
+                if (batch is null || balance < sum || nativeForGas < batchGasCost)
+                {
+                    shortOf.Add(payment.CoinSymbol);
+                    alerts[$"hot_wallet_low:{chainName}:{payment.CoinSymbol}"] = LowMessage(chainName, chain, from, payment, balance, nativeForGas);
+                    continue;
+                }
+                funded.Add(payment.CoinSymbol);
+                planned.Add(new PlannedTransfer(batch.Legs, EvmAddress.ToChecksum(chain.Disperse), nonce++, batch.Gas));
+                available[payment.CoinSymbol] = balance - sum;
+                nativeForGas -= batchGasCost;
+                available[chain.NativeSymbol] = nativeForGas;
+                continue;
+            }
             var gasLimit = BigInteger.Zero;
             if (balance >= delivery.Amount)
             {
-                var estimate = gasLimits(delivery);
+                var estimate = gas.Single(delivery);
                 if (estimate.Error is not null)
                 {
                     alerts[$"estimate_failed:{chainName}:{payment.CoinSymbol}"] =
@@ -93,13 +131,11 @@ public sealed partial class ChainSettlement
             {
                 // Too little in the hot wallet: the purchase waits (it is paid for, so it does not fail) and an operator is told.
                 shortOf.Add(payment.CoinSymbol);
-                alerts[$"hot_wallet_low:{chainName}:{payment.CoinSymbol}"] =
-                    $"The {chainName} hot wallet {from} cannot cover {payment.CoinAmount} {payment.CoinSymbol} for purchase {payment.Id}: " +
-                    $"{BaseUnits.ToAmount(balance, payment.CoinDecimals)} {payment.CoinSymbol} and {BaseUnits.ToAmount(nativeForGas, 18)} {chain.NativeSymbol} for gas left.";
+                alerts[$"hot_wallet_low:{chainName}:{payment.CoinSymbol}"] = LowMessage(chainName, chain, from, payment, balance, nativeForGas);
                 continue;
             }
             funded.Add(payment.CoinSymbol);
-            planned.Add(new PlannedTransfer(delivery, nonce++, gasLimit));
+            planned.Add(new PlannedTransfer([delivery], null, nonce++, gasLimit));
             available[payment.CoinSymbol] = balance - delivery.Amount;
             nativeForGas -= gasCost + (delivery.IsNative ? delivery.Amount : 0);
             available[chain.NativeSymbol] = nativeForGas;
@@ -109,7 +145,8 @@ public sealed partial class ChainSettlement
         {
             await RaiseAlertAsync(key, message, cancellationToken);
         }
-        await ResolveAlertsAsync([.. funded.Except(shortOf, StringComparer.OrdinalIgnoreCase).Select(symbol => $"hot_wallet_low:{chainName}:{symbol}")], cancellationToken);
+        await ResolveAlertsAsync([.. funded.Except(shortOf, StringComparer.OrdinalIgnoreCase).Select(symbol => $"hot_wallet_low:{chainName}:{symbol}"),
+            .. gas.Batches.Keys.Select(symbol => $"disperse_unavailable:{chainName}:{symbol}")], cancellationToken);
         if (planned.Count == 0)
         {
             return false;
@@ -138,52 +175,19 @@ public sealed partial class ChainSettlement
         return allSent && transfers.Count == options.CurrentValue.BatchSize;
     }
 
-    /// <summary>
-    /// Gas limits for a round without one estimate per purchase: a node estimates by re-running the transaction (on
-    /// Hardhat one estimate costs more than several transfers). An ERC-20 transfer costs the same whoever receives it,
-    /// except that a recipient holding none of the token yet needs a fresh storage slot, the dearest case; so each
-    /// token is estimated once, for its smallest coverable amount to a new random address, and that limit serves every
-    /// purchase of the token this round. A native transfer's cost does depend on the recipient (a contract wallet runs
-    /// code on receipt), so each is estimated. All estimates go in one JSON-RPC batch; each gets a fifth on top.
-    /// </summary>
-    private static async Task<Func<Delivery, (BigInteger Gas, string? Error)>> GasLimitsAsync(
-        EvmRpcClient node, string from, IReadOnlyList<Delivery> deliveries, IReadOnlyDictionary<string, BigInteger> available, CancellationToken cancellationToken)
-    {
-        var covered = deliveries.Where(d => available[d.Payment.CoinSymbol] >= d.Amount).ToList();
-        var keys = new List<string>();
-        var calls = new List<JsonRpcCall>();
-        foreach (var token in covered.Where(d => !d.IsNative).GroupBy(d => d.Token!, StringComparer.OrdinalIgnoreCase))
-        {
-            var newHolder = EvmAddress.ToChecksum(Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
-            keys.Add(token.Key);
-            calls.Add(new JsonRpcCall("eth_estimateGas", [new JsonObject
-            {
-                ["from"] = from, ["to"] = token.Key, ["value"] = Hex.Quantity(0), ["data"] = Erc20.EncodeTransfer(newHolder, token.Min(d => d.Amount)),
-            }]));
-        }
-        foreach (var native in covered.Where(d => d.IsNative))
-        {
-            keys.Add(native.Payment.Id);
-            calls.Add(new JsonRpcCall("eth_estimateGas", [new JsonObject { ["from"] = from, ["to"] = native.Payment.Wallet, ["value"] = Hex.Quantity(native.Amount) }]));
-        }
-        var answers = await node.CallBatchAsync(calls, cancellationToken);
-        var limits = new Dictionary<string, (BigInteger Gas, string? Error)>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < keys.Count; i++)
-        {
-            limits[keys[i]] = answers[i].Error is { } error ? (BigInteger.Zero, error.RpcMessage) : (Hex.ParseQuantity(answers[i].Result.GetString()) * 6 / 5, null);
-        }
-        return delivery => limits.TryGetValue(delivery.Token ?? delivery.Payment.Id, out var limit) ? limit : (BigInteger.Zero, "not estimated");
-    }
+    private static string LowMessage(string chainName, ChainEndpointOptions chain, string from, Payment payment, BigInteger balance, BigInteger nativeForGas) =>
+        $"The {chainName} hot wallet {from} cannot cover {payment.CoinAmount} {payment.CoinSymbol} for purchase {payment.Id}: " +
+        $"{BaseUnits.ToAmount(balance, payment.CoinDecimals)} {payment.CoinSymbol} and {BaseUnits.ToAmount(nativeForGas, 18)} {chain.NativeSymbol} for gas left.";
 
     /// <summary>
-    /// The planned transfers signed, in batches to the signer, as rows to record. Nonces must stay consecutive, so a
-    /// transaction the signer refuses ends the batch there; the purchases from it on wait for the next round.
+    /// The planned transactions signed, in batches to the signer, as rows to record: one per purchase, so a batch
+    /// gives a row per leg, all carrying its one nonce, hash and signed bytes. Nonces must stay consecutive, so a
+    /// transaction the signer refuses ends the round there; the purchases from it on wait for the next round.
     /// </summary>
     private async Task<List<ChainTransfer>> SignAsync(string chainName, ChainEndpointOptions chain, string from, IReadOnlyList<PlannedTransfer> planned,
         BigInteger maxFee, BigInteger priority, CancellationToken cancellationToken)
     {
-        var drafts = planned.Select(p => Transaction(from, p.Delivery.Token ?? p.Delivery.Payment.Wallet!, p.Delivery.Amount, p.Delivery.IsNative,
-            p.Delivery.Payment.Wallet!, p.Nonce, p.GasLimit, maxFee, priority, chain.ChainId)).ToList();
+        var drafts = planned.Select(p => Transaction(from, p.Call, p.Nonce, p.GasLimit, maxFee, priority, chain.ChainId)).ToList();
         var signer = chains.Signer(chain);
         var signed = new List<JsonRpcAnswer>();
         foreach (var chunk in drafts.Chunk(SignaturesPerRequest))
@@ -196,20 +200,21 @@ public sealed partial class ChainSettlement
         {
             if (signed[i].Error is { } refused)
             {
-                logger.LogWarning(refused, "The signer refused the transfer for purchase {PaymentId} (nonce {Nonce}); it and {Later} later purchases wait",
-                    planned[i].Delivery.Payment.Id, planned[i].Nonce, planned.Count - i - 1);
+                logger.LogWarning(refused, "The signer refused the transaction for purchase {PaymentId} (nonce {Nonce}); it and {Later} later transactions wait",
+                    planned[i].First.Payment.Id, planned[i].Nonce, planned.Count - i - 1);
                 break;
             }
-            var (delivery, nonce, gasLimit) = planned[i];
+            var (legs, disperse, nonce, gasLimit) = planned[i];
             var raw = EvmRpcClient.SignedRaw(signed[i].Result);
-            transfers.Add(new ChainTransfer
+            var hash = HashOf(raw);
+            transfers.AddRange(legs.Select((delivery, leg) => new ChainTransfer
             {
                 PaymentId = delivery.Payment.Id, Chain = chainName, ChainId = chain.ChainId, FromAddress = from, ToAddress = delivery.Payment.Wallet!,
                 Asset = delivery.Payment.CoinSymbol, TokenContract = delivery.Token, AmountBaseUnits = delivery.Amount.ToString(CultureInfo.InvariantCulture),
-                Nonce = (long)nonce, Status = ChainTransferStatuses.Recorded, TxHash = HashOf(raw), RawTransaction = raw,
+                Nonce = (long)nonce, Leg = leg, DisperseContract = disperse, Status = ChainTransferStatuses.Recorded, TxHash = hash, RawTransaction = raw,
                 MaxFeePerGas = maxFee.ToString(CultureInfo.InvariantCulture), MaxPriorityFeePerGas = priority.ToString(CultureInfo.InvariantCulture),
                 GasLimit = (long)gasLimit, CreatedAt = createdAt,
-            });
+            }));
         }
         return transfers;
     }
@@ -244,20 +249,21 @@ public sealed partial class ChainSettlement
     }
 
     /// <summary>
-    /// Broadcasts recorded transfers one at a time in nonce order, then marks those the node took with one update.
-    /// Not one JSON-RPC batch: Hardhat runs a batch's calls concurrently and, automining, refuses a nonce that comes
-    /// before its predecessor (199 of a 200-call batch were refused so). The first refusal stops the batch: the
-    /// transfers after it stay recorded, and the next round's reconciliation broadcasts them again in order.
+    /// Broadcasts recorded transactions one at a time in nonce order — a batch's shared bytes once for all its legs —
+    /// then marks those the node took with one update. Not one JSON-RPC batch: Hardhat runs a batch's calls
+    /// concurrently and, automining, refuses a nonce that comes before its predecessor (199 of a 200-call batch were
+    /// refused so). The first refusal stops the round: the transactions after it stay recorded, and the next round's
+    /// reconciliation broadcasts them again in order.
     /// </summary>
     private async Task<bool> BroadcastInNonceOrderAsync(IReadOnlyList<ChainTransfer> transfers, EvmRpcClient node, CancellationToken cancellationToken)
     {
         var sent = new List<long>();
-        (ChainTransfer Transfer, JsonRpcException Exception)? refused = null;
-        foreach (var transfer in transfers.OrderBy(t => t.Nonce))
+        (IReadOnlyList<ChainTransfer> Legs, JsonRpcException Exception)? refused = null;
+        foreach (var transaction in transfers.GroupBy(t => t.Nonce).OrderBy(g => g.Key).Select(g => g.OrderBy(t => t.Leg).ToList()))
         {
             try
             {
-                await node.SendRawTransactionAsync(transfer.RawTransaction, cancellationToken);
+                await node.SendRawTransactionAsync(transaction[0].RawTransaction, cancellationToken);
             }
             catch (JsonRpcException known) when (IsAlreadyKnown(known))
             {
@@ -265,10 +271,10 @@ public sealed partial class ChainSettlement
             }
             catch (JsonRpcException refusal)
             {
-                refused = (transfer, refusal);
+                refused = (transaction, refusal);
                 break;
             }
-            sent.Add(transfer.Id);
+            sent.AddRange(transaction.Select(t => t.Id));
         }
         db.ChangeTracker.Clear();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -285,9 +291,10 @@ public sealed partial class ChainSettlement
         }
         var (failed, exception) = refused.Value;
         var error = Truncate(exception.Message, 500);
-        await db.ChainTransfers.Where(t => t.Id == failed.Id && t.Status == ChainTransferStatuses.Recorded)
+        var failedIds = failed.Select(t => t.Id).ToList();
+        await db.ChainTransfers.Where(t => failedIds.Contains(t.Id) && t.Status == ChainTransferStatuses.Recorded)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.Error, error).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
-        await RaiseAlertAsync($"transfer_broadcast:{failed.Id}", $"Transfer {failed.Id} for {failed.PaymentId} could not be broadcast: {exception.Message}", cancellationToken);
+        await RaiseAlertAsync($"transfer_broadcast:{failed[0].Id}", $"Transfer {failed[0].Id} for {Purchases(failed)} could not be broadcast: {exception.Message}", cancellationToken);
         return false;
     }
 }

@@ -19,19 +19,18 @@ public sealed partial class ChainSettlement
     /// </summary>
     private const int FinishedPerTransaction = 100;
 
-    private sealed record Confirmed(long TransferId, TransactionReceipt Receipt);
+    /// <summary>A confirmed leg and its part of its transaction's fee, in wei (<see cref="FeeShare"/>).</summary>
+    private sealed record Confirmed(long TransferId, TransactionReceipt Receipt, BigInteger FeeWei);
 
     /// <summary>
-    /// Every in-flight transfer against one batch of receipts. The confirmed are finished together; the rest need a
-    /// step of their own (a revert, a re-broadcast, a replacement), each on a fresh read of its row since another
-    /// instance may have moved it on since the batch was read.
+    /// Every in-flight transaction against one batch of receipts. The confirmed are finished together; the rest need a
+    /// step of their own (a revert, a re-broadcast, a replacement), each on a fresh read of its legs since another
+    /// instance may have moved them on since the batch was read. A transaction is its legs, (chain, wallet, nonce):
+    /// they are looked up, finished, reverted, re-broadcast and replaced as one.
     /// </summary>
     private async Task ReconcileAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
-        var inFlight = await db.ChainTransfers.AsNoTracking()
-            .Where(t => t.Chain == chainName && (t.Status == ChainTransferStatuses.Recorded || t.Status == ChainTransferStatuses.Broadcast))
-            .OrderBy(t => t.Nonce).Take(InFlightPerRound).ToListAsync(cancellationToken);
+        var inFlight = await InFlightAsync(chainName, cancellationToken);
         if (inFlight.Count == 0)
         {
             return;
@@ -39,49 +38,95 @@ public sealed partial class ChainSettlement
         var head = await node.BlockNumberAsync(cancellationToken);
         var confirmations = chain.Confirmations ?? options.CurrentValue.Confirmations;
         var receipts = await MinedReceiptsAsync(node, inFlight, cancellationToken);
-        var confirmed = new List<Confirmed>();
-        var reverted = new List<(long TransferId, TransactionReceipt Receipt)>();
+        var confirmed = new List<IReadOnlyList<Confirmed>>();
+        var reverted = new List<(ChainTransfer Transaction, TransactionReceipt Receipt)>();
         var unmined = new List<ChainTransfer>();
         for (var i = 0; i < inFlight.Count; i++)
         {
+            var legs = inFlight[i];
             if (receipts[i] is not { } receipt)
             {
-                unmined.Add(inFlight[i]);
+                unmined.Add(legs[0]);
             }
             else if (!receipt.Succeeded)
             {
-                reverted.Add((inFlight[i].Id, receipt));
+                reverted.Add((legs[0], receipt));
             }
             else if (head - receipt.BlockNumber + 1 >= confirmations)
             {
-                confirmed.Add(new Confirmed(inFlight[i].Id, receipt));
+                var fee = receipt.GasUsed * receipt.EffectiveGasPrice;
+                confirmed.Add([.. legs.Select(l => new Confirmed(l.Id, receipt, FeeShare(fee, legs.Count, l.Leg)))]);
             }
         }
 
-        foreach (var batch in confirmed.Chunk(FinishedPerTransaction))
+        foreach (var batch in InChunks(confirmed))
         {
             await FinishAsync(batch, chain, cancellationToken);
         }
-        foreach (var (transferId, receipt) in reverted)
+        foreach (var (transaction, receipt) in reverted)
         {
-            await StepAsync(transferId, transfer => RecordRevertAsync(transfer, receipt, cancellationToken), cancellationToken);
+            await StepAsync(transaction, legs => RecordRevertAsync(legs, receipt, cancellationToken), cancellationToken);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         // In nonce order: a node that cannot queue (Hardhat automining) takes nonce n+1 only after n.
-        foreach (var transfer in unmined.Where(t => t.Status == ChainTransferStatuses.Recorded || now - t.LastBroadcastAt >= options.CurrentValue.ReplaceAfter))
+        foreach (var transaction in unmined.Where(t => t.Status == ChainTransferStatuses.Recorded || now - t.LastBroadcastAt >= options.CurrentValue.ReplaceAfter))
         {
-            await StepAsync(transfer.Id, fresh => KeepAliveAsync(fresh, chain, node, cancellationToken), cancellationToken);
+            await StepAsync(transaction, legs => KeepAliveAsync(legs, chain, node, cancellationToken), cancellationToken);
         }
     }
 
-    /// <summary>Per transfer, the receipt of whichever of its versions was mined, or null; every hash asked in one batch.</summary>
-    private static async Task<IReadOnlyList<TransactionReceipt?>> MinedReceiptsAsync(EvmRpcClient node, IReadOnlyList<ChainTransfer> transfers, CancellationToken cancellationToken)
+    /// <summary>
+    /// In-flight transactions, lowest nonces first, each as all its legs in leg order. The row limit may cut the last
+    /// transaction's legs; its missing legs are read too, since a transaction is only ever handled whole (its fee split
+    /// counts its legs, and its legs finish in one database transaction).
+    /// </summary>
+    private async Task<List<List<ChainTransfer>>> InFlightAsync(string chainName, CancellationToken cancellationToken)
     {
-        var hashes = transfers.Select(t => t.AllHashes.ToList()).ToList();
+        db.ChangeTracker.Clear();
+        var rows = await db.ChainTransfers.AsNoTracking()
+            .Where(t => t.Chain == chainName && (t.Status == ChainTransferStatuses.Recorded || t.Status == ChainTransferStatuses.Broadcast))
+            .OrderBy(t => t.Nonce).ThenBy(t => t.FromAddress).ThenBy(t => t.Leg).Take(InFlightPerRound).ToListAsync(cancellationToken);
+        if (rows.Count == InFlightPerRound)
+        {
+            var last = rows[^1];
+            rows.AddRange(await db.ChainTransfers.AsNoTracking()
+                .Where(t => t.ChainId == last.ChainId && t.FromAddress == last.FromAddress && t.Nonce == last.Nonce && t.Leg > last.Leg)
+                .OrderBy(t => t.Leg).ToListAsync(cancellationToken));
+        }
+        return [.. rows.GroupBy(t => (t.ChainId, t.FromAddress, t.Nonce)).Select(g => g.OrderBy(t => t.Leg).ToList())];
+    }
+
+    /// <summary>Confirmed transactions gathered into chunks of about <see cref="FinishedPerTransaction"/> legs, never splitting one.</summary>
+    private static IEnumerable<List<IReadOnlyList<Confirmed>>> InChunks(IReadOnlyList<IReadOnlyList<Confirmed>> transactions)
+    {
+        var chunk = new List<IReadOnlyList<Confirmed>>();
+        var legs = 0;
+        foreach (var transaction in transactions)
+        {
+            if (legs > 0 && legs + transaction.Count > FinishedPerTransaction)
+            {
+                yield return chunk;
+                chunk = [];
+                legs = 0;
+            }
+            chunk.Add(transaction);
+            legs += transaction.Count;
+        }
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+
+    /// <summary>Per transaction, the receipt of whichever of its versions was mined, or null; every hash asked in one batch.</summary>
+    private static async Task<IReadOnlyList<TransactionReceipt?>> MinedReceiptsAsync(EvmRpcClient node, IReadOnlyList<List<ChainTransfer>> transactions, CancellationToken cancellationToken)
+    {
+        // The legs of a transaction share its hashes: leg 0's are asked, once.
+        var hashes = transactions.Select(t => t[0].AllHashes.ToList()).ToList();
         var receipts = await node.ReceiptsAsync([.. hashes.SelectMany(h => h)], cancellationToken);
-        var mined = new TransactionReceipt?[transfers.Count];
+        var mined = new TransactionReceipt?[transactions.Count];
         var at = 0;
-        for (var i = 0; i < transfers.Count; i++)
+        for (var i = 0; i < transactions.Count; i++)
         {
             mined[i] = receipts.Skip(at).Take(hashes[i].Count).FirstOrDefault(r => r is not null);
             at += hashes[i].Count;
@@ -89,73 +134,88 @@ public sealed partial class ChainSettlement
         return mined;
     }
 
-    /// <summary>One step on a transfer, read again and tracked; if another instance moved it on meanwhile, its change stands.</summary>
-    private async Task StepAsync(long transferId, Func<ChainTransfer, Task> step, CancellationToken cancellationToken)
+    /// <summary>
+    /// One step on a transaction, its legs read again and tracked; if another instance moved it on meanwhile, its
+    /// change stands. Every leg is changed in the step's one SaveChanges, each with its version check, so a racing
+    /// instance that changed any leg makes the whole step roll back.
+    /// </summary>
+    private async Task StepAsync(ChainTransfer transaction, Func<IReadOnlyList<ChainTransfer>, Task> step, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        var transfer = await db.ChainTransfers.SingleAsync(t => t.Id == transferId, cancellationToken);
-        if (transfer.Status is not (ChainTransferStatuses.Recorded or ChainTransferStatuses.Broadcast))
+        var legs = await db.ChainTransfers
+            .Where(t => t.ChainId == transaction.ChainId && t.FromAddress == transaction.FromAddress && t.Nonce == transaction.Nonce)
+            .OrderBy(t => t.Leg).ToListAsync(cancellationToken);
+        if (legs.Count == 0 || legs.Any(l => l.Status is not (ChainTransferStatuses.Recorded or ChainTransferStatuses.Broadcast)))
         {
             return;
         }
         try
         {
-            await step(transfer);
+            await step(legs);
         }
         catch (DbUpdateConcurrencyException)
         {
-            logger.LogDebug("Transfer {TransferId} changed concurrently", transferId);
+            logger.LogDebug("Transfer {TransferId} changed concurrently", legs[0].Id);
         }
     }
 
     /// <summary>
-    /// Not mined yet. A transfer recorded but maybe never sent (a crash right after signing) is broadcast again: the
+    /// Not mined yet. A transaction recorded but maybe never sent (a crash right after signing) is broadcast again: the
     /// same signed bytes, so the node either takes it or already has it. One waiting too long is replaced in place:
-    /// same nonce, fees up by a quarter, the new hash recorded before the new bytes leave.
+    /// the same call (rebuilt from all its legs, in order) with the same nonce and fees up by a quarter, the new hash
+    /// recorded on every leg before the new bytes leave.
     /// </summary>
-    private async Task KeepAliveAsync(ChainTransfer transfer, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
+    private async Task KeepAliveAsync(IReadOnlyList<ChainTransfer> legs, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (transfer.Status == ChainTransferStatuses.Recorded)
+        var first = legs[0];
+        if (first.Status == ChainTransferStatuses.Recorded)
         {
-            await BroadcastAsync(transfer, node, cancellationToken);
+            await BroadcastAsync(legs, node, cancellationToken);
             return;
         }
-        if (now - transfer.LastBroadcastAt < options.CurrentValue.ReplaceAfter)
+        if (now - first.LastBroadcastAt < options.CurrentValue.ReplaceAfter)
         {
             return;
         }
         var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
-        var bumpedPriority = BigInteger.Max(priority, BigInteger.Parse(transfer.MaxPriorityFeePerGas, CultureInfo.InvariantCulture) * 5 / 4 + 1);
-        var bumpedMaxFee = BigInteger.Max(maxFee, BigInteger.Parse(transfer.MaxFeePerGas, CultureInfo.InvariantCulture) * 5 / 4 + 1);
+        var bumpedPriority = BigInteger.Max(priority, BigInteger.Parse(first.MaxPriorityFeePerGas, CultureInfo.InvariantCulture) * 5 / 4 + 1);
+        var bumpedMaxFee = BigInteger.Max(maxFee, BigInteger.Parse(first.MaxFeePerGas, CultureInfo.InvariantCulture) * 5 / 4 + 1);
         var raw = await chains.Signer(chain).SignTransactionAsync(
-            Transaction(transfer.FromAddress, transfer.TokenContract ?? transfer.ToAddress, transfer, transfer.Nonce, transfer.GasLimit, bumpedMaxFee, bumpedPriority, chain.ChainId),
-            cancellationToken);
-        transfer.PreviousHashes = string.Join(',', transfer.AllHashes);
-        transfer.TxHash = HashOf(raw);
-        transfer.RawTransaction = raw;
-        transfer.MaxFeePerGas = bumpedMaxFee.ToString(CultureInfo.InvariantCulture);
-        transfer.MaxPriorityFeePerGas = bumpedPriority.ToString(CultureInfo.InvariantCulture);
-        transfer.Replacements++;
-        transfer.Status = ChainTransferStatuses.Recorded;
-        transfer.Version++;
+            Transaction(first.FromAddress, CallOf(legs), first.Nonce, first.GasLimit, bumpedMaxFee, bumpedPriority, chain.ChainId), cancellationToken);
+        // Read from leg 0 before the loop changes it: every leg gets the same values.
+        var previous = string.Join(',', first.AllHashes);
+        var replacements = first.Replacements + 1;
+        var hash = HashOf(raw);
+        foreach (var leg in legs)
+        {
+            leg.PreviousHashes = previous;
+            leg.TxHash = hash;
+            leg.RawTransaction = raw;
+            leg.MaxFeePerGas = bumpedMaxFee.ToString(CultureInfo.InvariantCulture);
+            leg.MaxPriorityFeePerGas = bumpedPriority.ToString(CultureInfo.InvariantCulture);
+            leg.Replacements = replacements;
+            leg.Status = ChainTransferStatuses.Recorded;
+            leg.Version++;
+        }
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogWarning("Replacing stuck transfer {TransferId} (nonce {Nonce}) with {Hash}", transfer.Id, transfer.Nonce, transfer.TxHash);
-        if (transfer.Replacements >= StuckAlertAfterReplacements)
+        logger.LogWarning("Replacing stuck transfer {TransferId} (nonce {Nonce}, {Legs} legs) with {Hash}", first.Id, first.Nonce, legs.Count, hash);
+        if (first.Replacements >= StuckAlertAfterReplacements)
         {
             // Fees keep rising and nothing is mined: a congested chain, a node that drops it, or a nonce another
-            // sender used. Replacing stays safe (one nonce, one transfer), but a person must look.
-            await RaiseAlertAsync($"transfer_stuck:{transfer.Id}",
-                $"Transfer {transfer.Id} for purchase {transfer.PaymentId} (nonce {transfer.Nonce}) has been replaced {transfer.Replacements} times without being mined.", cancellationToken);
+            // sender used. Replacing stays safe (one nonce, one transaction), but a person must look.
+            await RaiseAlertAsync($"transfer_stuck:{first.Id}",
+                $"Transfer {first.Id} for {Purchases(legs)} (nonce {first.Nonce}) has been replaced {first.Replacements} times without being mined.", cancellationToken);
         }
-        await BroadcastAsync(transfer, node, cancellationToken);
+        await BroadcastAsync(legs, node, cancellationToken);
     }
 
-    private async Task BroadcastAsync(ChainTransfer transfer, EvmRpcClient node, CancellationToken cancellationToken)
+    /// <summary>A transaction's shared bytes sent once; every leg then records the outcome, in one SaveChanges.</summary>
+    private async Task BroadcastAsync(IReadOnlyList<ChainTransfer> legs, EvmRpcClient node, CancellationToken cancellationToken)
     {
         try
         {
-            await node.SendRawTransactionAsync(transfer.RawTransaction, cancellationToken);
+            await node.SendRawTransactionAsync(legs[0].RawTransaction, cancellationToken);
         }
         catch (JsonRpcException exception) when (IsAlreadyKnown(exception))
         {
@@ -163,54 +223,65 @@ public sealed partial class ChainSettlement
         }
         catch (JsonRpcException exception)
         {
-            transfer.Error = Truncate(exception.Message, 500);
-            transfer.Version++;
+            foreach (var leg in legs)
+            {
+                leg.Error = Truncate(exception.Message, 500);
+                leg.Version++;
+            }
             await db.SaveChangesAsync(cancellationToken);
-            await RaiseAlertAsync($"transfer_broadcast:{transfer.Id}", $"Transfer {transfer.Id} for {transfer.PaymentId} could not be broadcast: {exception.Message}", cancellationToken);
+            await RaiseAlertAsync($"transfer_broadcast:{legs[0].Id}", $"Transfer {legs[0].Id} for {Purchases(legs)} could not be broadcast: {exception.Message}", cancellationToken);
             return;
         }
-        transfer.Status = ChainTransferStatuses.Broadcast;
-        transfer.LastBroadcastAt = clock.GetUtcNow().UtcDateTime;
-        transfer.Error = null;
-        transfer.Version++;
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var leg in legs)
+        {
+            leg.Status = ChainTransferStatuses.Broadcast;
+            leg.LastBroadcastAt = now;
+            leg.Error = null;
+            leg.Version++;
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Confirmed purchases, finished together in one transaction. Should a racing instance have finished one of them
-    /// (the version checks refuse the whole transaction), they are finished one by one instead, so that the one it
-    /// took does not hold back the others.
+    /// Confirmed transactions, all their legs finished together in one database transaction. Should a racing instance
+    /// have finished one of them (the version checks refuse the whole transaction), they are finished one transaction
+    /// at a time instead, so that the one it took does not hold back the others; the legs of one transaction are never
+    /// parted.
     /// </summary>
-    private async Task FinishAsync(IReadOnlyList<Confirmed> confirmed, ChainEndpointOptions chain, CancellationToken cancellationToken)
+    private async Task FinishAsync(IReadOnlyList<IReadOnlyList<Confirmed>> transactions, ChainEndpointOptions chain, CancellationToken cancellationToken)
     {
         try
         {
-            await FinishTogetherAsync(confirmed, chain, cancellationToken);
+            await FinishTogetherAsync([.. transactions.SelectMany(t => t)], chain, cancellationToken);
             return;
         }
-        catch (DbUpdateConcurrencyException) when (confirmed.Count == 1)
+        catch (DbUpdateConcurrencyException) when (transactions.Count == 1)
         {
-            logger.LogDebug("Transfer {TransferId} changed concurrently", confirmed[0].TransferId);
+            logger.LogDebug("Transfer {TransferId} changed concurrently", transactions[0][0].TransferId);
             return;
         }
-        catch (DbUpdateException exception) when (confirmed.Count > 1)
+        catch (DbUpdateException exception) when (transactions.Count > 1)
         {
-            logger.LogDebug(exception, "Finishing {Count} transfers together clashed with another instance; finishing them one by one", confirmed.Count);
+            logger.LogDebug(exception, "Finishing {Count} transactions together clashed with another instance; finishing them one by one", transactions.Count);
         }
-        foreach (var one in confirmed)
+        foreach (var one in transactions)
         {
             try
             {
-                await FinishTogetherAsync([one], chain, cancellationToken);
+                await FinishTogetherAsync(one, chain, cancellationToken);
             }
             catch (DbUpdateConcurrencyException)
             {
-                logger.LogDebug("Transfer {TransferId} changed concurrently", one.TransferId);
+                logger.LogDebug("Transfer {TransferId} changed concurrently", one[0].TransferId);
             }
         }
     }
 
-    /// <summary>Each purchase becomes coins_sent with its txid, ledger postings and event, its transfer confirmed: all one transaction.</summary>
+    /// <summary>
+    /// Each purchase becomes coins_sent with its txid (a batch's legs share theirs), ledger postings and event, its
+    /// transfer confirmed: all one transaction.
+    /// </summary>
     private async Task FinishTogetherAsync(IReadOnlyList<Confirmed> confirmed, ChainEndpointOptions chain, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
@@ -221,7 +292,7 @@ public sealed partial class ChainSettlement
         var paymentIds = transfers.Values.Select(t => t.PaymentId).ToList();
         var payments = await db.Payments.Where(p => paymentIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var finished = 0;
-        foreach (var (transferId, receipt) in confirmed)
+        foreach (var (transferId, receipt, feeWei) in confirmed)
         {
             var transfer = transfers[transferId];
             var payment = payments[transfer.PaymentId];
@@ -235,7 +306,9 @@ public sealed partial class ChainSettlement
             transfer.BlockNumber = (long)receipt.BlockNumber;
             transfer.Version++;
             payment.MarkCoinsSent(receipt.TransactionHash, now);
-            var networkFee = BaseUnits.ToAmount(receipt.GasUsed * receipt.EffectiveGasPrice, 18);
+            // This leg's part of the transaction's fee (all of it for a transaction of its own): the legs of a batch
+            // post parts that add up to the receipt's fee to the wei.
+            var networkFee = BaseUnits.ToAmount(feeWei, 18);
             var inventory = LedgerAccounts.HotWalletInventory(transfer.Chain);
             new LedgerPosting($"payment:{payment.Id}:coins_sent", payment.Id, now)
                 .Debit(LedgerAccounts.CryptoOwedToCustomers, payment.CoinSymbol, payment.CoinAmount)
@@ -254,15 +327,20 @@ public sealed partial class ChainSettlement
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private async Task RecordRevertAsync(ChainTransfer transfer, TransactionReceipt receipt, CancellationToken cancellationToken)
+    /// <summary>Mined and reverted: every leg, for nothing moved; one alert for the transaction.</summary>
+    private async Task RecordRevertAsync(IReadOnlyList<ChainTransfer> legs, TransactionReceipt receipt, CancellationToken cancellationToken)
     {
-        transfer.Status = ChainTransferStatuses.Reverted;
-        transfer.MinedHash = receipt.TransactionHash;
-        transfer.BlockNumber = (long)receipt.BlockNumber;
-        transfer.Error = "The transaction was mined and reverted; nothing was delivered.";
-        transfer.Version++;
+        foreach (var leg in legs)
+        {
+            leg.Status = ChainTransferStatuses.Reverted;
+            leg.MinedHash = receipt.TransactionHash;
+            leg.BlockNumber = (long)receipt.BlockNumber;
+            leg.Error = "The transaction was mined and reverted; nothing was delivered.";
+            leg.Version++;
+        }
         await db.SaveChangesAsync(cancellationToken);
-        await RaiseAlertAsync($"transfer_reverted:{transfer.Id}",
-            $"Transfer {transfer.Id} for purchase {transfer.PaymentId} reverted ({receipt.TransactionHash}); the purchase waits for an operator.", cancellationToken);
+        await RaiseAlertAsync($"transfer_reverted:{legs[0].Id}",
+            $"Transfer {legs[0].Id} for {Purchases(legs)} reverted ({receipt.TransactionHash}); {(legs.Count == 1 ? "the purchase waits" : "the purchases wait")} for an operator.",
+            cancellationToken);
     }
 }

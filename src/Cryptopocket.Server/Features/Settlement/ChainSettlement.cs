@@ -17,8 +17,14 @@ namespace Cryptopocket.Server.Features.Settlement;
 /// <para>
 /// Both halves work a batch at a time (ChainSettlement.Dispatch.cs, ChainSettlement.Reconcile.cs): a round's new
 /// transfers are signed together and recorded in one transaction before the first of them leaves, and the in-flight
-/// ones are checked with one batch of receipts and finished many per transaction. The per-transfer paths (re-broadcast
-/// after a crash, replacement, revert) are the rare ones and stay one at a time.
+/// ones are checked with one batch of receipts and finished many per transaction. The per-transaction paths
+/// (re-broadcast after a crash, replacement, revert) are the rare ones and stay one at a time.
+/// </para>
+/// <para>
+/// On a chain with a Disperse contract, a token's purchases go out up to <see cref="LegsPerTransaction"/> to a
+/// transaction (ChainSettlement.Batching.cs): one row per purchase, its legs sharing the transaction's nonce, bytes and
+/// hash. Everything after signing treats the legs of a transaction as one: one broadcast, one receipt, one replacement,
+/// all finished (or reverted) in one database transaction.
 /// </para>
 /// </summary>
 public sealed partial class ChainSettlement(
@@ -40,19 +46,36 @@ public sealed partial class ChainSettlement(
         return await DispatchAsync(chainName, chain, node, cancellationToken);
     }
 
-    private static JsonObject Transaction(string from, string to, ChainTransfer transfer, long nonce, long gas, BigInteger maxFee, BigInteger priority, long chainId)
+    /// <summary>One payout in a transaction: who gets how much, in base units.</summary>
+    private readonly record struct Payout(string Recipient, BigInteger Amount);
+
+    /// <summary>
+    /// What a transaction calls: a Disperse call paying every payout of <paramref name="token"/> in order, an ERC-20
+    /// transfer of the one payout, or the one payout as native value. The only place a payout becomes call data, so a
+    /// fee replacement rebuilt from recorded legs is byte for byte the call first signed.
+    /// </summary>
+    private static (string To, BigInteger Value, string Data) CallOf(string? disperse, string? token, IReadOnlyList<Payout> payouts)
     {
-        var amount = BigInteger.Parse(transfer.AmountBaseUnits, CultureInfo.InvariantCulture);
-        return Transaction(from, to, amount, transfer.TokenContract is null, transfer.ToAddress, nonce, gas, maxFee, priority, chainId);
+        if (disperse is not null)
+        {
+            return (disperse, BigInteger.Zero, DisperseAbi.EncodeDisperseToken(token!, [.. payouts.Select(p => p.Recipient)], [.. payouts.Select(p => p.Amount)]));
+        }
+        var single = payouts.Single();
+        return token is null ? (single.Recipient, single.Amount, "0x") : (token, BigInteger.Zero, Erc20.EncodeTransfer(single.Recipient, single.Amount));
     }
 
-    private static JsonObject Transaction(string from, string to, BigInteger amount, bool native, string recipient, BigInteger nonce, BigInteger gas,
+    /// <summary>A recorded transaction's call, rebuilt from all its legs in their order.</summary>
+    private static (string To, BigInteger Value, string Data) CallOf(IReadOnlyList<ChainTransfer> legs) =>
+        CallOf(legs[0].DisperseContract, legs[0].TokenContract,
+            [.. legs.OrderBy(l => l.Leg).Select(l => new Payout(l.ToAddress, BigInteger.Parse(l.AmountBaseUnits, CultureInfo.InvariantCulture)))]);
+
+    private static JsonObject Transaction(string from, (string To, BigInteger Value, string Data) call, BigInteger nonce, BigInteger gas,
         BigInteger maxFee, BigInteger priority, long chainId) => new()
     {
         ["from"] = from,
-        ["to"] = to,
-        ["value"] = Hex.Quantity(native ? amount : 0),
-        ["data"] = native ? "0x" : Erc20.EncodeTransfer(recipient, amount),
+        ["to"] = call.To,
+        ["value"] = Hex.Quantity(call.Value),
+        ["data"] = call.Data,
         ["nonce"] = Hex.Quantity(nonce),
         ["gas"] = Hex.Quantity(gas),
         ["maxFeePerGas"] = Hex.Quantity(maxFee),
@@ -60,6 +83,12 @@ public sealed partial class ChainSettlement(
         ["chainId"] = Hex.Quantity(chainId),
         ["type"] = "0x2",
     };
+
+    /// <summary>
+    /// A leg's part of its transaction's network fee, in wei: the fee split evenly, the remainder of the division to
+    /// leg 0, so the legs' parts add up to the receipt's fee exactly and every part is a whole number of wei.
+    /// </summary>
+    public static BigInteger FeeShare(BigInteger fee, int legs, int leg) => fee / legs + (leg == 0 ? fee % legs : BigInteger.Zero);
 
     /// <summary>A signed transaction's hash is the Keccak-256 of its raw bytes (type byte included).</summary>
     public static string HashOf(string raw) => Hex.Data(Keccak256.Hash(Hex.ParseData(raw)));
@@ -97,6 +126,10 @@ public sealed partial class ChainSettlement(
                 .ExecuteUpdateAsync(a => a.SetProperty(x => x.ResolvedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
         }
     }
+
+    /// <summary>The purchases a transaction pays, for alerts: "purchase X" or "purchases X, Y, …".</summary>
+    private static string Purchases(IReadOnlyList<ChainTransfer> legs) =>
+        legs.Count == 1 ? $"purchase {legs[0].PaymentId}" : $"purchases {string.Join(", ", legs.Select(l => l.PaymentId))}";
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

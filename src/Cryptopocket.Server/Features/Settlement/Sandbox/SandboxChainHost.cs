@@ -98,6 +98,7 @@ public sealed class SandboxChainHost(
                 RpcUrl = rpcUrl, SignerUrl = signerUrl, ChainId = ChainId, HotWallet = chain.HotWallet, NativeSymbol = chain.NativeSymbol,
                 Tokens = chain.Tokens.ToDictionary(t => t.Key, t => t.Value.Address, StringComparer.OrdinalIgnoreCase),
                 DepositFactory = chain.DepositFactory, DepositCodeHash = chain.DepositCodeHash, SweepWallet = chain.SweepWallet, Treasury = chain.Treasury,
+                Disperse = chain.Disperse,
             });
         }
         logger.LogInformation("Sandbox chain ready at {RpcUrl} ({Mode}); signer at {SignerUrl}", rpcUrl, reuse ? "reused" : "new", signerUrl);
@@ -113,6 +114,7 @@ public sealed class SandboxChainHost(
         var accounts = AssignAccounts(names.Count, (await signer.CallAsync("eth_accounts", [], cancellationToken)).EnumerateArray().Select(a => a.GetString()!).ToList());
         var bytecode = await BytecodeAsync(chainDirectory, "TestToken", cancellationToken);
         var factoryBytecode = await BytecodeAsync(chainDirectory, "DepositFactory", cancellationToken);
+        var disperseBytecode = await BytecodeAsync(chainDirectory, "Disperse", cancellationToken);
 
         var chains = new Dictionary<string, SandboxChain>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < names.Count; i++)
@@ -148,10 +150,19 @@ public sealed class SandboxChainHost(
             {
                 ["from"] = faucet, ["to"] = sweeper, ["value"] = Hex.Quantity(BaseUnits.From(opts.InitialSweeperNative, 18)),
             }, contract: false, cancellationToken);
+            // Batched payouts: a Disperse per chain name, approved by the hot wallet for every token it pays out. The
+            // approvals are the hot wallet's own transactions, so they go through the signer like its payouts, and are
+            // mined before the chain is registered: settlement never races them for a nonce.
+            var disperse = EvmAddress.ToChecksum(await SendAndWaitAsync(node, new JsonObject { ["from"] = faucet, ["data"] = Hex.Data(disperseBytecode) },
+                contract: true, cancellationToken));
+            foreach (var token in tokens.Values)
+            {
+                await ApproveAsync(node, signer, hotWallet, token.Address, disperse, DisperseAbi.UnlimitedAllowance, ChainId, cancellationToken);
+            }
             chains[name] = new SandboxChain
             {
                 HotWallet = hotWallet, NativeSymbol = native, Tokens = tokens,
-                DepositFactory = factory, DepositCodeHash = codeHash, Treasury = hotWallet, SweepWallet = sweeper,
+                DepositFactory = factory, DepositCodeHash = codeHash, Treasury = hotWallet, SweepWallet = sweeper, Disperse = disperse,
             };
         }
         return new SandboxChainState { RpcUrl = rpcUrl, SignerUrl = signerUrl, ChainId = ChainId, FaucetAccount = EvmAddress.ToChecksum(faucet), Chains = chains };
@@ -164,6 +175,33 @@ public sealed class SandboxChainHost(
     public static async Task<string> SendAndWaitAsync(EvmRpcClient node, JsonObject transaction, bool contract, CancellationToken cancellationToken)
     {
         var hash = (await node.CallAsync("eth_sendTransaction", [transaction], cancellationToken)).GetString()!;
+        var receipt = await WaitForReceiptAsync(node, hash, cancellationToken);
+        return contract ? receipt.GetProperty("contractAddress").GetString()! : hash;
+    }
+
+    /// <summary>
+    /// <paramref name="owner"/> (a signer account) sets its <paramref name="token"/> allowance for <paramref name="spender"/>:
+    /// signed by the signer, broadcast, and waited for. Used before settlement starts (the approvals settlement's
+    /// Disperse batches need) and by tests that revoke one.
+    /// </summary>
+    public static async Task ApproveAsync(EvmRpcClient node, EvmRpcClient signer, string owner, string token, string spender, BigInteger amount,
+        long chainId, CancellationToken cancellationToken)
+    {
+        var call = new JsonObject { ["from"] = owner, ["to"] = token, ["value"] = Hex.Quantity(0), ["data"] = DisperseAbi.EncodeApprove(spender, amount) };
+        var gas = await node.EstimateGasAsync((JsonObject)call.DeepClone(), cancellationToken) * 6 / 5;
+        var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
+        call["nonce"] = Hex.Quantity(await node.TransactionCountAsync(owner, "pending", cancellationToken));
+        call["gas"] = Hex.Quantity(gas);
+        call["maxFeePerGas"] = Hex.Quantity(maxFee);
+        call["maxPriorityFeePerGas"] = Hex.Quantity(priority);
+        call["chainId"] = Hex.Quantity(chainId);
+        call["type"] = "0x2";
+        var hash = await node.SendRawTransactionAsync(await signer.SignTransactionAsync(call, cancellationToken), cancellationToken);
+        await WaitForReceiptAsync(node, hash, cancellationToken);
+    }
+
+    private static async Task<JsonElement> WaitForReceiptAsync(EvmRpcClient node, string hash, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var receipt = await node.CallAsync("eth_getTransactionReceipt", [hash], cancellationToken);
@@ -173,7 +211,7 @@ public sealed class SandboxChainHost(
                 {
                     throw new InvalidOperationException($"Sandbox set-up transaction {hash} reverted.");
                 }
-                return contract ? receipt.GetProperty("contractAddress").GetString()! : hash;
+                return receipt;
             }
             await Task.Delay(100, cancellationToken);
         }
@@ -205,8 +243,10 @@ public sealed class SandboxChainHost(
 
     private static async Task<bool> StillHasContractsAsync(EvmRpcClient node, SandboxChainState state, CancellationToken cancellationToken)
     {
-        // A chain.json from before the off-ramp has no factories: an empty address counts as missing code.
-        var contracts = state.Chains.Values.SelectMany(c => c.Tokens.Values.Select(t => t.Address).Append(c.DepositFactory));
+        // A chain.json from before the off-ramp has no factories: an empty address counts as missing code. One from
+        // before batched payouts has no Disperse: that chain is reused as it is, without batching (see SandboxChain.Disperse).
+        var contracts = state.Chains.Values.SelectMany(c => c.Tokens.Values.Select(t => t.Address).Append(c.DepositFactory)
+            .Concat(c.Disperse.Length > 0 ? [c.Disperse] : []));
         foreach (var address in contracts)
         {
             if (address.Length == 0 || await node.CodeAsync(address, cancellationToken) is "0x" or "")

@@ -58,6 +58,14 @@ public sealed record SandboxChain
 
     /// <summary>The signer account that sends sweeps (never the hot wallet, whose nonces settlement owns).</summary>
     public string SweepWallet { get; init; } = "";
+
+    /// <summary>
+    /// The Disperse contract settlement batches this chain's token payouts through, approved by the hot wallet for
+    /// every token. Empty in a chain.json written before batching existed: such a chain is reused without batching
+    /// (one transfer per purchase, as it was made), rather than deployed afresh and approved behind the back of
+    /// transfers already recorded against it. A new chain (a restarted node, a new data dir) gets one.
+    /// </summary>
+    public string Disperse { get; init; } = "";
 }
 
 public sealed record SandboxToken(string Address, int Decimals);
