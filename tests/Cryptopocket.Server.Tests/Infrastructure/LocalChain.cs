@@ -105,6 +105,19 @@ public sealed class LocalChain : IAsyncDisposable
         return await SandboxChainHost.SendAndWaitAsync(Node, new JsonObject { ["from"] = Faucet, ["data"] = data }, contract: true, CancellationToken.None);
     }
 
+    /// <summary>Deploys chain/contracts/Disperse.sol (settlement's batched payouts) and answers its address.</summary>
+    public async Task<string> DeployDisperseAsync()
+    {
+        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory, "build", "Disperse.json")));
+        var data = artifact.RootElement.GetProperty("bytecode").GetString()!;
+        return Features.Payments.Wallets.EvmAddress.ToChecksum(
+            await SandboxChainHost.SendAndWaitAsync(Node, new JsonObject { ["from"] = Faucet, ["data"] = data }, contract: true, CancellationToken.None));
+    }
+
+    /// <summary>The hot wallet sets its USDC allowance for <paramref name="spender"/>, signed by the signer as the sandbox does.</summary>
+    public Task ApproveUsdcAsync(string spender, System.Numerics.BigInteger amount) =>
+        SandboxChainHost.ApproveAsync(Node, Signer, HotWallet, Usdc, spender, amount, 31337, CancellationToken.None);
+
     public Task MintUsdcAsync(string to, decimal amount) =>
         SandboxChainHost.SendAndWaitAsync(Node, new JsonObject { ["from"] = Faucet, ["to"] = Usdc, ["data"] = Erc20.EncodeMint(to, BaseUnits.From(amount, 6)) }, contract: false, CancellationToken.None);
 
