@@ -34,12 +34,18 @@ public sealed class SettlementExactlyOnceTests(ITestOutputHelper output)
     private const int WholeTestTimeoutMs = 9 * 60_000;
 
     [Fact(Timeout = WholeTestTimeoutMs)]
-    public async Task KilledRepeatedlyWhileSettlingEveryPurchaseGetsExactlyOneTransfer()
+    public Task KilledRepeatedlyWhileSettlingEveryPurchaseGetsExactlyOneTransfer() => KilledRepeatedlyAsync(disperse: false);
+
+    /// <summary>The same with batched payouts: every round's purchases go out as Disperse batches of several legs.</summary>
+    [Fact(Timeout = WholeTestTimeoutMs)]
+    public Task KilledRepeatedlyWhileSettlingInBatchesEveryPurchaseGetsExactlyOneTransfer() => KilledRepeatedlyAsync(disperse: true);
+
+    private async Task KilledRepeatedlyAsync(bool disperse)
     {
         const int Purchases = 200;
         var random = Seeded();
         var total = Stopwatch.StartNew();
-        await using var rig = await SettlementRig.CreateAsync(output, hotWalletUsdc: 1_000_000m, batchSize: OneInstanceBatchSize);
+        await using var rig = await SettlementRig.CreateAsync(output, hotWalletUsdc: 1_000_000m, batchSize: OneInstanceBatchSize, disperse: disperse);
         Phase(total, "chain, database, server and customer ready");
         var purchases = await rig.CreateTransferPurchasesAsync(Purchases, random);
         Phase(total, $"{Purchases} purchases created");

@@ -71,6 +71,26 @@ public sealed partial class LocalChain : IAsyncDisposable
         }
     }
 
+    /// <summary>The Disperse contract settlement batches through, once <see cref="EnableDisperseAsync"/> ran; empty otherwise.</summary>
+    public string Disperse { get; private set; } = "";
+
+    /// <summary>Transactions the hot wallet itself sent before settlement began (the Disperse approval).</summary>
+    public int SetUpTransactions { get; private set; }
+
+    /// <summary>
+    /// Deploys chain/contracts/Disperse.sol and has the hot wallet approve it for all its USDC, through the signer, as
+    /// the sandbox does; the configuration then names it, so settlement batches.
+    /// </summary>
+    public async Task EnableDisperseAsync()
+    {
+        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory(), "build", "Disperse.json")));
+        Disperse = EvmAddress.ToChecksum(await SandboxChainHost.SendAndWaitAsync(Node,
+            new JsonObject { ["from"] = Faucet, ["data"] = artifact.RootElement.GetProperty("bytecode").GetString()! }, contract: true, CancellationToken.None));
+        await SandboxChainHost.ApproveAsync(Node, new EvmRpcClient(_http, new Uri(SignerUrl)), HotWallet, Token, Disperse, DisperseAbi.UnlimitedAllowance,
+            ChainId, CancellationToken.None);
+        SetUpTransactions++;
+    }
+
     /// <summary>The "Settlement" section <c>serve</c> reads from DATA_DIR/cryptopocket.json, pointing chain "polygon" here.</summary>
     public JsonObject SettlementConfiguration(int confirmations = 2, string pollInterval = "00:00:00.500", int? batchSize = null) => new()
     {
@@ -91,6 +111,7 @@ public sealed partial class LocalChain : IAsyncDisposable
                     [nameof(HotWallet)] = HotWallet,
                     ["NativeSymbol"] = "POL",
                     ["Tokens"] = new JsonObject { ["USDC"] = Token },
+                    ["Disperse"] = Disperse,
                 },
             },
         },

@@ -45,13 +45,19 @@ public sealed partial class SettlementRig : IAsyncDisposable
     public int Kills { get; private set; }
 
     /// <summary>Chain, database, configuration, <c>migrate</c>, one <c>serve</c>, the partner's token and the approved customer.</summary>
-    public static async Task<SettlementRig> CreateAsync(ITestOutputHelper log, decimal hotWalletUsdc, decimal hotWalletEth = 100m, int? batchSize = null)
+    /// <param name="disperse">Deploy and approve a Disperse contract and configure it: token payouts then go out in batches.</param>
+    public static async Task<SettlementRig> CreateAsync(ITestOutputHelper log, decimal hotWalletUsdc, decimal hotWalletEth = 100m, int? batchSize = null,
+        bool disperse = false)
     {
         var rig = new SettlementRig(log);
         try
         {
             rig._database = await TestDatabase.CreateAsync();
             rig._chain = await LocalChain.StartAsync(rig.DataDir, hotWalletUsdc, hotWalletEth);
+            if (disperse)
+            {
+                await rig.Chain.EnableDisperseAsync();
+            }
             await rig.Chain.WriteServerConfigurationAsync(rig.DataDir, batchSize);
             log.WriteLine($"{TestDatabase.Provider}; node {rig.Chain.RpcUrl}, signer {rig.Chain.SignerUrl}, hot wallet {rig.Chain.HotWallet}, USDC {rig.Chain.Token}");
             (await rig.RunAsync("migrate")).Succeeded();
@@ -305,7 +311,12 @@ public sealed partial class SettlementRig : IAsyncDisposable
         Assert.Equal(purchases.Count, listed.Count);
         var sent = await Chain.TransactionCountAsync(Chain.HotWallet, "latest");
         var pending = await Chain.TransactionCountAsync(Chain.HotWallet, "pending");
-        Assert.True(sent == purchases.Count && pending == sent, $"The hot wallet sent {sent} transaction(s) ({pending} counting pending) for {purchases.Count} purchase(s).");
+        // One transaction per purchase; with Disperse, one per batch (the distinct hashes of the Transfer logs), plus
+        // the approval sent before settlement began.
+        var transactions = (Chain.Disperse.Length == 0 ? purchases.Count : logs.Select(l => l.TransactionHash).Distinct(StringComparer.OrdinalIgnoreCase).Count())
+            + Chain.SetUpTransactions;
+        Assert.True(sent == transactions && pending == sent,
+            $"The hot wallet sent {sent} transaction(s) ({pending} counting pending) for {purchases.Count} purchase(s); {transactions} expected.");
     }
 
     /// <summary>An asset amount (6 decimals) as an exact integer of base units; a fractional remainder fails.</summary>
