@@ -111,7 +111,7 @@ public sealed partial class LocalChain : IAsyncDisposable
                     [nameof(HotWallet)] = HotWallet,
                     ["NativeSymbol"] = "POL",
                     ["Tokens"] = new JsonObject { ["USDC"] = Token },
-                    ["Disperse"] = Disperse,
+                    [nameof(Disperse)] = Disperse,
                 },
             },
         },
