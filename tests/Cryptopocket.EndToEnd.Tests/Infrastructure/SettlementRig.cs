@@ -315,6 +315,11 @@ public sealed partial class SettlementRig : IAsyncDisposable
         // the approval sent before settlement began.
         var transactions = (Chain.Disperse.Length == 0 ? purchases.Count : logs.Select(l => l.TransactionHash).Distinct(StringComparer.OrdinalIgnoreCase).Count())
             + Chain.SetUpTransactions;
+        if (Chain.Disperse.Length > 0)
+        {
+            // Batching must really have happened: fewer transactions than purchases.
+            Assert.True(transactions - Chain.SetUpTransactions < purchases.Count, $"{transactions} transaction(s) for {purchases.Count} purchase(s): nothing was batched.");
+        }
         Assert.True(sent == transactions && pending == sent,
             $"The hot wallet sent {sent} transaction(s) ({pending} counting pending) for {purchases.Count} purchase(s); {transactions} expected.");
     }
