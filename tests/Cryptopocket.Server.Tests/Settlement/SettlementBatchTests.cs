@@ -48,34 +48,13 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
         return purchases;
     }
 
-    private Task<List<ChainTransfer>> TransfersOfAsync(IEnumerable<string> ids)
-    {
-        var list = ids.ToList();
-        return server.QueryAsync(db => db.ChainTransfers.AsNoTracking().Where(t => list.Contains(t.PaymentId)).OrderBy(t => t.Nonce).ToListAsync());
-    }
-
     private Task<BigInteger> PendingNonceAsync() => server.Chain.Node.TransactionCountAsync(server.Chain.HotWallet, "pending", CancellationToken.None);
-
-    private async Task SettleAsync(IReadOnlyCollection<string> ids)
-    {
-        for (var round = 0; round < 60; round++)
-        {
-            await server.RoundAsync();
-            if (await server.QueryAsync(db => db.Payments.CountAsync(p => ids.Contains(p.Id) && p.Status == PaymentStatuses.CoinsSent)) == ids.Count)
-            {
-                return;
-            }
-            await Task.Delay(200);
-        }
-        Assert.Fail("Purchases were not settled within 60 rounds: " +
-            string.Join("; ", (await TransfersOfAsync(ids)).Select(t => $"{t.PaymentId} {t.Status} nonce {t.Nonce} {t.Error}")));
-    }
 
     private async Task AssertDeliveredOnceEachAsync(IReadOnlyList<(string Id, string Wallet)> purchases)
     {
         var onChain = await server.Chain.TransfersFromHotWalletAsync();
         var ids = purchases.Select(p => p.Id).ToList();
-        var rows = await TransfersOfAsync(ids);
+        var rows = await server.TransfersOfAsync(ids);
         foreach (var (id, wallet) in purchases)
         {
             var delivered = Assert.Single(onChain, t => string.Equals(t.To, wallet, StringComparison.OrdinalIgnoreCase));
@@ -96,13 +75,13 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
 
         await server.RoundAsync();
 
-        var transfers = await TransfersOfAsync(ids);
+        var transfers = await server.TransfersOfAsync(ids);
         Assert.Equal(Count, transfers.Count);
         Assert.Equal(Enumerable.Range(0, Count).Select(i => (long)before + i), transfers.Select(t => t.Nonce));
         Assert.All(transfers, t => Assert.Equal(ChainTransferStatuses.Broadcast, t.Status));
         Assert.Equal(before + Count, await PendingNonceAsync());
 
-        await SettleAsync(ids);
+        await server.SettleAsync(ids);
 
         await AssertDeliveredOnceEachAsync(purchases);
         Assert.Equal(before + Count, await PendingNonceAsync());
@@ -148,16 +127,16 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
             Assert.Equal(1, signer.Requests);
         }
 
-        Assert.Empty(await TransfersOfAsync(ids));
+        Assert.Empty(await server.TransfersOfAsync(ids));
         Assert.Equal(before, await PendingNonceAsync());
         var onChain = await server.Chain.TransfersFromHotWalletAsync();
         Assert.DoesNotContain(onChain, t => purchases.Any(p => string.Equals(p.Wallet, t.To, StringComparison.OrdinalIgnoreCase)));
 
         // The racer's record goes (its transaction never existed on this chain); the next rounds send all three, once.
         await server.QueryAsync(db => db.ChainTransfers.Where(t => t.PaymentId == theirs).ExecuteDeleteAsync());
-        await SettleAsync(ids);
+        await server.SettleAsync(ids);
         await AssertDeliveredOnceEachAsync(purchases);
-        Assert.Equal(Enumerable.Range(0, 3).Select(i => (long)before + i), (await TransfersOfAsync(ids)).Select(t => t.Nonce));
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => (long)before + i), (await server.TransfersOfAsync(ids)).Select(t => t.Nonce));
     }
 
     [Fact]
@@ -184,8 +163,8 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
             Assert.Equal(1 + 3, signer.Requests);
         }
 
-        Assert.Equal(Enumerable.Range(0, 3).Select(i => (long)before + i), (await TransfersOfAsync(ids)).Select(t => t.Nonce));
-        await SettleAsync(ids);
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => (long)before + i), (await server.TransfersOfAsync(ids)).Select(t => t.Nonce));
+        await server.SettleAsync(ids);
         await AssertDeliveredOnceEachAsync(purchases);
     }
 
@@ -200,7 +179,7 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
 
         // Three rounds at once all find the same thirty confirmed: one finishes them, the others must finish none twice.
         await Task.WhenAll(server.RoundAsync(), server.RoundAsync(), server.RoundAsync());
-        await SettleAsync(ids);
+        await server.SettleAsync(ids);
 
         await AssertDeliveredOnceEachAsync(purchases);
     }

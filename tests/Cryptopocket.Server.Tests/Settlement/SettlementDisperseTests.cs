@@ -12,34 +12,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cryptopocket.Server.Tests.Settlement;
 
 /// <summary>The chain of <see cref="ChainServer"/> with a Disperse contract deployed, approved by the hot wallet and configured.</summary>
-public sealed class DisperseChainServer : ServerFixture
+public sealed class DisperseChainServer : ChainServer
 {
-    public LocalChain Chain { get; private set; } = null!;
     public string Disperse { get; private set; } = "";
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Overrides =>
-        base.Overrides.Concat(Chain.SettlementConfiguration()).Append(new("Settlement:Enabled", "false")).Append(new("Settlement:ReplaceAfter", "00:00:01"))
-            .Append(new("Settlement:Chains:polygon:Disperse", Disperse));
+    protected override IEnumerable<KeyValuePair<string, string?>> Overrides => base.Overrides.Append(new("Settlement:Chains:polygon:Disperse", Disperse));
 
-    public override async Task InitializeAsync()
+    protected override async Task PrepareChainAsync()
     {
-        Chain = await LocalChain.StartAsync(usdcFloat: 100_000m);
         Disperse = await Chain.DeployDisperseAsync();
         await Chain.ApproveUsdcAsync(Disperse, DisperseAbi.UnlimitedAllowance);
-        await base.InitializeAsync();
     }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Chain.DisposeAsync();
-    }
-
-    public Task RoundAsync() => WithServiceAsync<bool, ChainSettlement>(async s =>
-    {
-        await s.RunRoundAsync("polygon", CancellationToken.None);
-        return true;
-    });
 }
 
 /// <summary>
@@ -76,31 +59,13 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
         return purchases;
     }
 
-    private Task<List<ChainTransfer>> TransfersOfAsync(IEnumerable<(string Id, string Wallet)> purchases)
-    {
-        var ids = purchases.Select(p => p.Id).ToList();
-        return server.QueryAsync(db => db.ChainTransfers.AsNoTracking().Where(t => ids.Contains(t.PaymentId)).OrderBy(t => t.Nonce).ThenBy(t => t.Leg).ToListAsync());
-    }
+    private Task<List<ChainTransfer>> TransfersOfAsync(IEnumerable<(string Id, string Wallet)> purchases) => server.TransfersOfAsync(purchases.Select(p => p.Id));
 
     private Task<BigInteger> PendingNonceAsync() => server.Chain.Node.TransactionCountAsync(server.Chain.HotWallet, "pending", CancellationToken.None);
 
     private Task<bool> AlertOpenAsync(string key) => server.QueryAsync(db => db.OperatorAlerts.AnyAsync(a => a.Key == key && a.ResolvedAt == null));
 
-    private async Task SettleAsync(IReadOnlyCollection<(string Id, string Wallet)> purchases)
-    {
-        var ids = purchases.Select(p => p.Id).ToList();
-        for (var round = 0; round < 60; round++)
-        {
-            await server.RoundAsync();
-            if (await server.QueryAsync(db => db.Payments.CountAsync(p => ids.Contains(p.Id) && p.Status == PaymentStatuses.CoinsSent)) == ids.Count)
-            {
-                return;
-            }
-            await Task.Delay(200);
-        }
-        Assert.Fail("Purchases were not settled within 60 rounds: " +
-            string.Join("; ", (await TransfersOfAsync(purchases)).Select(t => $"{t.PaymentId} {t.Status} nonce {t.Nonce} leg {t.Leg} {t.Error}")));
-    }
+    private Task SettleAsync(IReadOnlyCollection<(string Id, string Wallet)> purchases) => server.SettleAsync([.. purchases.Select(p => p.Id)]);
 
     /// <summary>
     /// Each purchase: exactly one token transfer on chain to its wallet, of exactly its recorded amount, in the

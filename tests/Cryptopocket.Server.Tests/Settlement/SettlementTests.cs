@@ -10,33 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cryptopocket.Server.Tests.Settlement;
 
-/// <summary>A server whose settlement points at a real local chain; the worker is off so each test drives rounds itself.</summary>
-public sealed class ChainServer : ServerFixture
-{
-    public LocalChain Chain { get; private set; } = null!;
-
-    protected override IEnumerable<KeyValuePair<string, string?>> Overrides =>
-        base.Overrides.Concat(Chain.SettlementConfiguration()).Append(new("Settlement:Enabled", "false")).Append(new("Settlement:ReplaceAfter", "00:00:01"));
-
-    public override async Task InitializeAsync()
-    {
-        Chain = await LocalChain.StartAsync(usdcFloat: 100_000m);
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Chain.DisposeAsync();
-    }
-
-    public Task RoundAsync() => WithServiceAsync<bool, ChainSettlement>(async s =>
-    {
-        await s.RunRoundAsync("polygon", CancellationToken.None);
-        return true;
-    });
-}
-
 /// <summary>
 /// Delivery on a real Hardhat node through the project's signer, and the crash points of the exactly-once design:
 /// each test leaves the database as a crash at one line would, then checks the chain itself.
