@@ -30,19 +30,22 @@ public sealed partial class ChainSettlement
         IReadOnlyDictionary<string, string> BatchingUnavailable);
 
     /// <summary>
-    /// Every estimate a round needs, in one JSON-RPC batch to the node. Single transfers: a node estimates by re-running
-    /// the transaction (on Hardhat one estimate costs more than several transfers), and an ERC-20 transfer costs the same
-    /// whoever receives it, except that a recipient holding none of the token yet needs a fresh storage slot, the
-    /// dearest case; so each token is estimated once, for its smallest coverable amount to a new random address, and
-    /// that limit serves every single transfer of the token this round. A native transfer's cost does depend on the
-    /// recipient (a contract wallet runs code on receipt), so each is estimated. Each estimate gets a fifth on top.
+    /// Every estimate a round needs. Single transfers: a node estimates by re-running the transaction (on Hardhat one
+    /// estimate costs more than several transfers), and an ERC-20 transfer costs the same whoever receives it, except
+    /// that a recipient holding none of the token yet needs a fresh storage slot, the dearest case; so each token is
+    /// estimated once, for its smallest coverable amount to a new random address, and that limit serves every single
+    /// transfer of the token this round. A native transfer's cost does depend on the recipient (a contract wallet runs
+    /// code on receipt), so each is estimated. Each estimate gets a fifth on top. These go in one JSON-RPC batch with
+    /// the hot wallet's allowance to Disperse for every token that may be batched.
     /// <para>
-    /// Batches, on a chain with a Disperse contract: a token with two purchases or more this round is split into
-    /// batches of <see cref="LegsPerTransaction"/>, and the batch carries the hot wallet's allowance to the contract and
-    /// the estimate of each real Disperse call (its exact recipients and amounts, so a recipient the token refuses
-    /// shows here and not as a revert). A token whose allowance is short or whose estimate fails goes out as single
-    /// transfers this round — slower, never stuck — and the caller raises an alert. The single estimate is asked for
-    /// every token, batched or not, so that fallback costs no second round trip.
+    /// Batches, on a chain with a Disperse contract: a token with two purchases or more this round is split into calls
+    /// of <see cref="LegsPerTransaction"/>. A call's gas limit is the token's single-transfer limit per leg: a leg costs
+    /// less than a transfer of its own, which also pays the 21,000 every transaction pays. The limit is not estimated:
+    /// estimating a call that calls other contracts makes the node search for the limit by running it over and over (a
+    /// 100-leg call took 0.4–2 s on Hardhat, the biggest share of a round). Instead each real call (its exact recipients
+    /// and amounts) is run once, with that limit, in a second JSON-RPC batch: a recipient the token refuses, or a limit
+    /// too low for an unusual token, fails there and not on chain. A token whose allowance is short or whose call fails
+    /// goes out as single transfers this round — slower, never stuck — and the caller raises an alert.
     /// </para>
     /// </summary>
     private static async Task<GasPlan> EstimateAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, string from,
@@ -69,7 +72,7 @@ public sealed partial class ChainSettlement
         // Candidate batches per token: its deliveries in paid order, each taken while the token balance still covers it
         // (the same ones the planning loop would fund one by one), cut into calls of LegsPerTransaction.
         var disperse = chain.Disperse.Length == 0 ? null : EvmAddress.ToChecksum(chain.Disperse);
-        var candidates = new Dictionary<string, (string Token, List<Delivery[]> Chunks, int AllowanceCall, List<int> EstimateCalls)>(StringComparer.OrdinalIgnoreCase);
+        var candidates = new Dictionary<string, (string Token, List<Delivery[]> Chunks, int AllowanceCall)>(StringComparer.OrdinalIgnoreCase);
         if (disperse is not null)
         {
             foreach (var token in deliveries.Where(d => !d.IsNative).GroupBy(d => d.Payment.CoinSymbol, StringComparer.OrdinalIgnoreCase))
@@ -89,21 +92,8 @@ public sealed partial class ChainSettlement
                     // One purchase goes as a plain transfer: cheaper than a Disperse call for one.
                     continue;
                 }
-                var contract = legs[0].Token!;
-                var chunks = legs.Chunk(LegsPerTransaction).ToList();
-                var allowanceCall = calls.Count;
-                calls.Add(new JsonRpcCall("eth_call", [new JsonObject { ["to"] = contract, ["data"] = DisperseAbi.EncodeAllowance(from, disperse) }, "latest"]));
-                var estimateCalls = new List<int>();
-                foreach (var chunk in chunks)
-                {
-                    estimateCalls.Add(calls.Count);
-                    calls.Add(new JsonRpcCall("eth_estimateGas", [new JsonObject
-                    {
-                        ["from"] = from, ["to"] = disperse, ["value"] = Hex.Quantity(0),
-                        ["data"] = CallOf(disperse, contract, [.. chunk.Select(d => new Payout(d.Payment.Wallet!, d.Amount))]).Data,
-                    }]));
-                }
-                candidates[token.Key] = (contract, chunks, allowanceCall, estimateCalls);
+                candidates[token.Key] = (legs[0].Token!, legs.Chunk(LegsPerTransaction).ToList(), calls.Count);
+                calls.Add(new JsonRpcCall("eth_call", [new JsonObject { ["to"] = legs[0].Token!, ["data"] = DisperseAbi.EncodeAllowance(from, disperse) }, "latest"]));
             }
         }
 
@@ -114,9 +104,9 @@ public sealed partial class ChainSettlement
             limits[keys[i]] = answers[i].Error is { } error ? (BigInteger.Zero, error.RpcMessage) : (WithMargin(answers[i]), null);
         }
 
-        var batches = new Dictionary<string, List<BatchPlan>>(StringComparer.OrdinalIgnoreCase);
         var unavailable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (symbol, (_, chunks, allowanceCall, estimateCalls)) in candidates)
+        var planned = new List<(string Symbol, BatchPlan Plan)>();
+        foreach (var (symbol, (contract, chunks, allowanceCall)) in candidates)
         {
             var needed = chunks.SelectMany(c => c).Aggregate(BigInteger.Zero, (total, d) => total + d.Amount);
             var allowance = answers[allowanceCall];
@@ -133,14 +123,36 @@ public sealed partial class ChainSettlement
                     $"{needed} this round pays; its purchases go out one transaction each until it approves more (see docs/operations.md).";
                 continue;
             }
-            var failed = estimateCalls.Select(i => answers[i].Error).FirstOrDefault(e => e is not null);
-            if (failed is not null)
+            if (limits[contract].Error is not null)
             {
-                unavailable[symbol] = $"The node could not estimate a {chainName} Disperse call for {symbol} ({failed.RpcMessage}), " +
+                // No single-transfer limit to build on: the token goes the single way, whose failed estimate is alerted.
+                continue;
+            }
+            planned.AddRange(chunks.Select(chunk => (symbol, new BatchPlan(chunk, limits[contract].Gas * chunk.Length))));
+        }
+
+        // Each planned call run once, as it will be sent (from the hot wallet, with its limit), against the latest block.
+        var trials = planned.Count == 0 ? [] : await node.CallBatchAsync([.. planned.Select(p => new JsonRpcCall("eth_call", [new JsonObject
+        {
+            ["from"] = from, ["to"] = disperse, ["value"] = Hex.Quantity(0), ["gas"] = Hex.Quantity(p.Plan.Gas),
+            ["data"] = CallOf(disperse, p.Plan.Legs[0].Token, [.. p.Plan.Legs.Select(d => new Payout(d.Payment.Wallet!, d.Amount))]).Data,
+        }, "latest"]))], cancellationToken);
+        var batches = new Dictionary<string, List<BatchPlan>>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < planned.Count; i++)
+        {
+            var (symbol, plan) = planned[i];
+            if (unavailable.ContainsKey(symbol))
+            {
+                continue;
+            }
+            if (trials[i].Error is { } failed)
+            {
+                batches.Remove(symbol);
+                unavailable[symbol] = $"A {chainName} Disperse call for {symbol} fails when tried ({failed.RpcMessage}), " +
                     "perhaps a recipient the token refuses; its purchases go out one transaction each.";
                 continue;
             }
-            batches[symbol] = [.. chunks.Select((chunk, i) => new BatchPlan(chunk, WithMargin(answers[estimateCalls[i]])))];
+            (batches.TryGetValue(symbol, out var list) ? list : batches[symbol] = []).Add(plan);
         }
         return new GasPlan(
             delivery => limits.TryGetValue(delivery.Token ?? delivery.Payment.Id, out var limit) ? limit : (BigInteger.Zero, "not estimated"),
