@@ -114,7 +114,9 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
         Assert.Equal(Count, rows.Count);
         Assert.All(rows, r => Assert.Equal((long)before, r.Nonce));
         Assert.Single(rows.Select(r => r.TxHash).Distinct());
-        Assert.Single(rows.Select(r => r.RawTransaction).Distinct());
+        // The signed bytes once, on leg 0, and they are the transaction the legs name.
+        Assert.Equal(rows[0].TxHash, ChainSettlement.HashOf(Assert.Single(rows, r => r.Leg == 0).RawTransaction));
+        Assert.All(rows.Where(r => r.Leg > 0), r => Assert.Equal("", r.RawTransaction));
         Assert.All(rows, r => Assert.Equal(server.Disperse, r.DisperseContract));
         Assert.Equal(Enumerable.Range(0, Count), rows.Select(r => r.Leg));
         Assert.Equal(purchases.Select(p => p.Id).Order(), rows.Select(r => r.PaymentId).Order());
@@ -251,7 +253,8 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
         Assert.Equal(4, replaced.Count);
         var newHash = Assert.Single(replaced.Select(r => r.TxHash).Distinct());
         Assert.NotEqual(first[0].TxHash, newHash);
-        Assert.Single(replaced.Select(r => r.RawTransaction).Distinct());
+        Assert.Equal(newHash, ChainSettlement.HashOf(Assert.Single(replaced, r => r.Leg == 0).RawTransaction));
+        Assert.All(replaced.Where(r => r.Leg > 0), r => Assert.Equal("", r.RawTransaction));
         Assert.All(replaced, r =>
         {
             Assert.Equal(first[0].Nonce, r.Nonce);

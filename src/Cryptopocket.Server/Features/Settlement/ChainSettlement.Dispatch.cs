@@ -211,7 +211,7 @@ public sealed partial class ChainSettlement
             {
                 PaymentId = delivery.Payment.Id, Chain = chainName, ChainId = chain.ChainId, FromAddress = from, ToAddress = delivery.Payment.Wallet!,
                 Asset = delivery.Payment.CoinSymbol, TokenContract = delivery.Token, AmountBaseUnits = delivery.Amount.ToString(CultureInfo.InvariantCulture),
-                Nonce = (long)nonce, Leg = leg, DisperseContract = disperse, Status = ChainTransferStatuses.Recorded, TxHash = hash, RawTransaction = raw,
+                Nonce = (long)nonce, Leg = leg, DisperseContract = disperse, Status = ChainTransferStatuses.Recorded, TxHash = hash, RawTransaction = leg == 0 ? raw : "",
                 MaxFeePerGas = maxFee.ToString(CultureInfo.InvariantCulture), MaxPriorityFeePerGas = priority.ToString(CultureInfo.InvariantCulture),
                 GasLimit = (long)gasLimit, CreatedAt = createdAt,
             }));

@@ -191,7 +191,7 @@ public sealed partial class ChainSettlement
         {
             leg.PreviousHashes = previous;
             leg.TxHash = hash;
-            leg.RawTransaction = raw;
+            leg.RawTransaction = leg.Leg == 0 ? raw : "";
             leg.MaxFeePerGas = bumpedMaxFee.ToString(CultureInfo.InvariantCulture);
             leg.MaxPriorityFeePerGas = bumpedPriority.ToString(CultureInfo.InvariantCulture);
             leg.Replacements = replacements;
