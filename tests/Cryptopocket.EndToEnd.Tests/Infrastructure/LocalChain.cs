@@ -86,7 +86,7 @@ public sealed partial class LocalChain : IAsyncDisposable
         using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory(), "build", "Disperse.json")));
         Disperse = EvmAddress.ToChecksum(await SandboxChainHost.SendAndWaitAsync(Node,
             new JsonObject { ["from"] = Faucet, ["data"] = artifact.RootElement.GetProperty("bytecode").GetString()! }, contract: true, CancellationToken.None));
-        await SandboxChainHost.ApproveAsync(Node, new EvmRpcClient(_http, new Uri(SignerUrl)), HotWallet, Token, Disperse, DisperseAbi.UnlimitedAllowance,
+        await SandboxChainHost.ApproveAsync(Node, new EvmRpcClient(_http, new Uri(SignerUrl)), HotWallet, Token, Disperse, Erc20.UnlimitedAllowance,
             ChainId, CancellationToken.None);
         SetUpTransactions++;
     }

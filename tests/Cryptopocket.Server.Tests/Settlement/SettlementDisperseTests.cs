@@ -21,7 +21,7 @@ public sealed class DisperseChainServer : ChainServer
     protected override async Task PrepareChainAsync()
     {
         Disperse = await Chain.DeployDisperseAsync();
-        await Chain.ApproveUsdcAsync(Disperse, DisperseAbi.UnlimitedAllowance);
+        await Chain.ApproveUsdcAsync(Disperse, Erc20.UnlimitedAllowance);
     }
 }
 
@@ -174,7 +174,7 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
         }
         finally
         {
-            await server.Chain.ApproveUsdcAsync(server.Disperse, DisperseAbi.UnlimitedAllowance);
+            await server.Chain.ApproveUsdcAsync(server.Disperse, Erc20.UnlimitedAllowance);
         }
 
         // Approved again: the next purchases are one batch, and the alert is resolved.
@@ -196,7 +196,7 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
         // a refused recipient cannot be made; a reverting call is what the node reports either way.
         var registry = server.Services.GetRequiredService<ChainRegistry>();
         var endpoint = registry.Find("polygon")!;
-        await server.Chain.ApproveUsdcAsync(server.Chain.Usdc, DisperseAbi.UnlimitedAllowance);
+        await server.Chain.ApproveUsdcAsync(server.Chain.Usdc, Erc20.UnlimitedAllowance);
         var purchases = await PaidPurchasesAsync(3);
         var before = await PendingNonceAsync();
         registry.Register("polygon", WithDisperse(endpoint, server.Chain.Usdc));

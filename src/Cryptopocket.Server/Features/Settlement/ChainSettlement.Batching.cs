@@ -93,7 +93,7 @@ public sealed partial class ChainSettlement
                     continue;
                 }
                 candidates[token.Key] = (legs[0].Token!, legs.Chunk(LegsPerTransaction).ToList(), calls.Count);
-                calls.Add(new JsonRpcCall("eth_call", [new JsonObject { ["to"] = legs[0].Token!, ["data"] = DisperseAbi.EncodeAllowance(from, disperse) }, "latest"]));
+                calls.Add(new JsonRpcCall("eth_call", [new JsonObject { ["to"] = legs[0].Token!, ["data"] = Erc20.EncodeAllowance(from, disperse) }, "latest"]));
             }
         }
 

@@ -3,18 +3,10 @@ using Cryptopocket.Server.Features.Payments.Wallets;
 
 namespace Cryptopocket.Server.Features.Settlement.Evm;
 
-/// <summary>
-/// The calls batched payouts need: chain/contracts/Disperse.sol's <c>disperseToken</c>, and the ERC-20 allowance a
-/// hot wallet gives it. ABI-encoded by hand like <see cref="Erc20"/>.
-/// </summary>
+/// <summary>chain/contracts/Disperse.sol's <c>disperseToken</c>, ABI-encoded by hand like <see cref="Erc20"/>.</summary>
 public static class DisperseAbi
 {
-    /// <summary>2^256 − 1: the approval tokens treat as unlimited (TestToken, and most stablecoins, never spend it down).</summary>
-    public static readonly BigInteger UnlimitedAllowance = (BigInteger.One << 256) - 1;
-
     private static readonly byte[] DisperseTokenSelector = Keccak256.Hash("disperseToken(address,address[],uint256[])"u8)[..4];
-    private static readonly byte[] AllowanceSelector = Keccak256.Hash("allowance(address,address)"u8)[..4];
-    private static readonly byte[] ApproveSelector = Keccak256.Hash("approve(address,uint256)"u8)[..4];
 
     /// <summary>
     /// <c>disperseToken(token, recipients, values)</c>: three head words (the token, then the offsets of the two arrays,
@@ -44,12 +36,4 @@ public static class DisperseAbi
         }
         return Hex.Data([.. data]);
     }
-
-    /// <summary>ERC-20 <c>allowance(owner, spender)</c>.</summary>
-    public static string EncodeAllowance(string owner, string spender) =>
-        Hex.Data([.. AllowanceSelector, .. Erc20.Word(Erc20.Address(owner)), .. Erc20.Word(Erc20.Address(spender))]);
-
-    /// <summary>ERC-20 <c>approve(spender, amount)</c>.</summary>
-    public static string EncodeApprove(string spender, BigInteger amount) =>
-        Hex.Data([.. ApproveSelector, .. Erc20.Word(Erc20.Address(spender)), .. Erc20.Word(amount)]);
 }

@@ -3,7 +3,7 @@ using Cryptopocket.Server.Features.Payments.Wallets;
 
 namespace Cryptopocket.Server.Features.Settlement.Evm;
 
-/// <summary>The two ERC-20 calls settlement needs, ABI-encoded by hand (no Nethereum in the registry).</summary>
+/// <summary>The ERC-20 calls settlement needs, ABI-encoded by hand (no Nethereum in the registry).</summary>
 public static class Erc20
 {
     /// <summary>keccak256("Transfer(address,address,uint256)"): the topic of every token transfer log.</summary>
@@ -12,6 +12,11 @@ public static class Erc20
     private static readonly byte[] TransferSelector = Keccak256.Hash("transfer(address,uint256)"u8)[..4];
     private static readonly byte[] BalanceOfSelector = Keccak256.Hash("balanceOf(address)"u8)[..4];
     private static readonly byte[] MintSelector = Keccak256.Hash("mint(address,uint256)"u8)[..4];
+    private static readonly byte[] AllowanceSelector = Keccak256.Hash("allowance(address,address)"u8)[..4];
+    private static readonly byte[] ApproveSelector = Keccak256.Hash("approve(address,uint256)"u8)[..4];
+
+    /// <summary>2^256 − 1: the approval tokens treat as unlimited (TestToken, and most stablecoins, never spend it down).</summary>
+    public static readonly BigInteger UnlimitedAllowance = (BigInteger.One << 256) - 1;
 
     /// <summary><c>mint(address,uint256)</c> of the sandbox's own TestToken (chain/contracts/TestToken.sol).</summary>
     public static string EncodeMint(string to, BigInteger amount) =>
@@ -40,6 +45,14 @@ public static class Erc20
         Hex.Data([.. TransferSelector, .. Word(Address(to)), .. Word(amount)]);
 
     public static string EncodeBalanceOf(string owner) => Hex.Data([.. BalanceOfSelector, .. Word(Address(owner))]);
+
+    /// <summary>ERC-20 <c>allowance(owner, spender)</c>.</summary>
+    public static string EncodeAllowance(string owner, string spender) =>
+        Hex.Data([.. AllowanceSelector, .. Word(Address(owner)), .. Word(Address(spender))]);
+
+    /// <summary>ERC-20 <c>approve(spender, amount)</c>.</summary>
+    public static string EncodeApprove(string spender, BigInteger amount) =>
+        Hex.Data([.. ApproveSelector, .. Word(Address(spender)), .. Word(amount)]);
 
     /// <summary>An address as a left-padded 32-byte ABI word.</summary>
     public static byte[] Word(ReadOnlySpan<byte> address20)

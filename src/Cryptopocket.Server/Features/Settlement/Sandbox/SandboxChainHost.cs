@@ -157,7 +157,7 @@ public sealed class SandboxChainHost(
                 contract: true, cancellationToken));
             foreach (var token in tokens.Values)
             {
-                await ApproveAsync(node, signer, hotWallet, token.Address, disperse, DisperseAbi.UnlimitedAllowance, ChainId, cancellationToken);
+                await ApproveAsync(node, signer, hotWallet, token.Address, disperse, Erc20.UnlimitedAllowance, ChainId, cancellationToken);
             }
             chains[name] = new SandboxChain
             {
@@ -187,7 +187,7 @@ public sealed class SandboxChainHost(
     public static async Task ApproveAsync(EvmRpcClient node, EvmRpcClient signer, string owner, string token, string spender, BigInteger amount,
         long chainId, CancellationToken cancellationToken)
     {
-        var call = new JsonObject { ["from"] = owner, ["to"] = token, ["value"] = Hex.Quantity(0), ["data"] = DisperseAbi.EncodeApprove(spender, amount) };
+        var call = new JsonObject { ["from"] = owner, ["to"] = token, ["value"] = Hex.Quantity(0), ["data"] = Erc20.EncodeApprove(spender, amount) };
         var gas = await node.EstimateGasAsync((JsonObject)call.DeepClone(), cancellationToken) * 6 / 5;
         var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
         call["nonce"] = Hex.Quantity(await node.TransactionCountAsync(owner, "pending", cancellationToken));
