@@ -83,9 +83,7 @@ public sealed partial class LocalChain : IAsyncDisposable
     /// </summary>
     public async Task EnableDisperseAsync()
     {
-        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory(), "build", "Disperse.json")));
-        Disperse = EvmAddress.ToChecksum(await SandboxChainHost.SendAndWaitAsync(Node,
-            new JsonObject { ["from"] = Faucet, ["data"] = artifact.RootElement.GetProperty("bytecode").GetString()! }, contract: true, CancellationToken.None));
+        Disperse = await SandboxChainHost.DeployAsync(Node, Faucet, ChainDirectory(), "Disperse", [], CancellationToken.None);
         await SandboxChainHost.ApproveAsync(Node, new EvmRpcClient(_http, new Uri(SignerUrl)), HotWallet, Token, Disperse, Erc20.UnlimitedAllowance,
             ChainId, CancellationToken.None);
         SetUpTransactions++;
@@ -220,10 +218,8 @@ public sealed partial class LocalChain : IAsyncDisposable
     private async Task DeployAsync(decimal tokenFloat, decimal ethForGas)
     {
         Faucet = EvmAddress.ToChecksum((await Node.CallAsync("eth_accounts", [], CancellationToken.None))[0].GetString()!);
-        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory(), "build", "TestToken.json")));
-        var bytecode = Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!);
-        var data = Hex.Data([.. bytecode, .. Erc20.EncodeTokenConstructor("USD Coin", "USDC", TokenDecimals)]);
-        Token = EvmAddress.ToChecksum(await SandboxChainHost.SendAndWaitAsync(Node, new JsonObject { ["from"] = Faucet, ["data"] = data }, contract: true, CancellationToken.None));
+        Token = await SandboxChainHost.DeployAsync(Node, Faucet, ChainDirectory(), "TestToken", Erc20.EncodeTokenConstructor("USD Coin", "USDC", TokenDecimals),
+            CancellationToken.None);
         if (tokenFloat > 0)
         {
             await MintAsync(HotWallet, tokenFloat);

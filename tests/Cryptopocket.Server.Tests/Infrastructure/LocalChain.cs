@@ -77,9 +77,7 @@ public sealed class LocalChain : IAsyncDisposable
         // The signer lists its accounts sorted, so the roles are the same for the life of the keystore.
         var accounts = (await chain.Signer.CallAsync("eth_accounts", [], CancellationToken.None)).EnumerateArray().Select(a => a.GetString()!).ToList();
         chain.HotWallet = accounts[0];
-        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "build", "TestToken.json")));
-        var data = Hex.Data([.. Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!), .. Erc20.EncodeTokenConstructor("USD Coin", "USDC", 6)]);
-        chain.Usdc = await SandboxChainHost.SendAndWaitAsync(chain.Node, new JsonObject { ["from"] = chain.Faucet, ["data"] = data }, contract: true, CancellationToken.None);
+        chain.Usdc = await SandboxChainHost.DeployAsync(chain.Node, chain.Faucet, dir, "TestToken", Erc20.EncodeTokenConstructor("USD Coin", "USDC", 6), CancellationToken.None);
         await chain.MintUsdcAsync(chain.HotWallet, usdcFloat);
         await SandboxChainHost.SendAndWaitAsync(chain.Node, new JsonObject
         {
@@ -97,22 +95,11 @@ public sealed class LocalChain : IAsyncDisposable
     }
 
     /// <summary>Deploys chain/contracts/DepositFactory.sol with <paramref name="treasury"/> and answers its address.</summary>
-    public async Task<string> DeployDepositFactoryAsync(string treasury)
-    {
-        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory, "build", "DepositFactory.json")));
-        var data = Hex.Data([.. Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!),
-            .. DepositFactoryAbi.EncodeConstructor(treasury)]);
-        return await SandboxChainHost.SendAndWaitAsync(Node, new JsonObject { ["from"] = Faucet, ["data"] = data }, contract: true, CancellationToken.None);
-    }
+    public Task<string> DeployDepositFactoryAsync(string treasury) =>
+        SandboxChainHost.DeployAsync(Node, Faucet, ChainDirectory, "DepositFactory", DepositFactoryAbi.EncodeConstructor(treasury), CancellationToken.None);
 
     /// <summary>Deploys chain/contracts/Disperse.sol (settlement's batched payouts) and answers its address.</summary>
-    public async Task<string> DeployDisperseAsync()
-    {
-        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ChainDirectory, "build", "Disperse.json")));
-        var data = artifact.RootElement.GetProperty("bytecode").GetString()!;
-        return Features.Payments.Wallets.EvmAddress.ToChecksum(
-            await SandboxChainHost.SendAndWaitAsync(Node, new JsonObject { ["from"] = Faucet, ["data"] = data }, contract: true, CancellationToken.None));
-    }
+    public Task<string> DeployDisperseAsync() => SandboxChainHost.DeployAsync(Node, Faucet, ChainDirectory, "Disperse", [], CancellationToken.None);
 
     /// <summary>The hot wallet sets its USDC allowance for <paramref name="spender"/>, signed by the signer as the sandbox does.</summary>
     public Task ApproveUsdcAsync(string spender, System.Numerics.BigInteger amount) =>

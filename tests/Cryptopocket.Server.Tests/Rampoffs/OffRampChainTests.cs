@@ -42,12 +42,8 @@ public sealed class OffRampChainServer : ServerFixture
     {
         Chain = await LocalChain.StartAsync(usdcFloat: 1_000m, withSweeper: true);
         Factory = await Chain.DeployDepositFactoryAsync(Chain.HotWallet);
-        using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(LocalChain.ChainDirectory, "build", "TestToken.json")));
-        Usdt = await SandboxChainHost.SendAndWaitAsync(Chain.Node, new JsonObject
-        {
-            ["from"] = Chain.Faucet,
-            ["data"] = Hex.Data([.. Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!), .. Erc20.EncodeTokenConstructor("Tether USD", "USDT", 6)]),
-        }, contract: true, CancellationToken.None);
+        Usdt = await SandboxChainHost.DeployAsync(Chain.Node, Chain.Faucet, LocalChain.ChainDirectory, "TestToken", Erc20.EncodeTokenConstructor("Tether USD", "USDT", 6),
+            CancellationToken.None);
         CustomerWallet = (await Chain.Node.CallAsync("eth_accounts", [], CancellationToken.None))[1].GetString()!;
         await Chain.MintUsdcAsync(CustomerWallet, 100_000m);
         await SandboxChainHost.SendAndWaitAsync(Chain.Node, new JsonObject

@@ -112,9 +112,6 @@ public sealed class SandboxChainHost(
         var faucet = (await node.CallAsync("eth_accounts", [], cancellationToken))[0].GetString()!;
         var names = catalogue.Value.Chains.Select(c => c.Name).ToList();
         var accounts = AssignAccounts(names.Count, (await signer.CallAsync("eth_accounts", [], cancellationToken)).EnumerateArray().Select(a => a.GetString()!).ToList());
-        var bytecode = await BytecodeAsync(chainDirectory, "TestToken", cancellationToken);
-        var factoryBytecode = await BytecodeAsync(chainDirectory, "DepositFactory", cancellationToken);
-        var disperseBytecode = await BytecodeAsync(chainDirectory, "Disperse", cancellationToken);
 
         var chains = new Dictionary<string, SandboxChain>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < names.Count; i++)
@@ -126,24 +123,21 @@ public sealed class SandboxChainHost(
             foreach (var asset in catalogue.Value.Assets.Where(a => a.Chains.Contains(name, StringComparer.OrdinalIgnoreCase)
                                                                    && !string.Equals(a.Symbol, native, StringComparison.OrdinalIgnoreCase)))
             {
-                var data = Hex.Data([.. bytecode, .. Erc20.EncodeTokenConstructor(asset.Name, asset.Symbol, (byte)asset.Decimals)]);
-                var address = await SendAndWaitAsync(node, new JsonObject { ["from"] = faucet, ["data"] = data }, contract: true, cancellationToken);
+                var address = await DeployAsync(node, faucet, chainDirectory, "TestToken",
+                    Erc20.EncodeTokenConstructor(asset.Name, asset.Symbol, (byte)asset.Decimals), cancellationToken);
                 await SendAndWaitAsync(node, new JsonObject
                 {
                     ["from"] = faucet, ["to"] = address,
                     ["data"] = Erc20.EncodeMint(hotWallet, BaseUnits.From(opts.InitialTokenFloat, asset.Decimals)),
                 }, contract: false, cancellationToken);
-                tokens[asset.Symbol] = new SandboxToken(EvmAddress.ToChecksum(address), asset.Decimals);
+                tokens[asset.Symbol] = new SandboxToken(address, asset.Decimals);
             }
             await SendAndWaitAsync(node, new JsonObject
             {
                 ["from"] = faucet, ["to"] = hotWallet, ["value"] = Hex.Quantity(BaseUnits.From(opts.InitialNativeFloat, 18)),
             }, contract: false, cancellationToken);
             // The treasury is the hot wallet: what customers sell on the off-ramp replenishes what the on-ramp pays out.
-            var factory = EvmAddress.ToChecksum(await SendAndWaitAsync(node, new JsonObject
-            {
-                ["from"] = faucet, ["data"] = Hex.Data([.. factoryBytecode, .. DepositFactoryAbi.EncodeConstructor(hotWallet)]),
-            }, contract: true, cancellationToken));
+            var factory = await DeployAsync(node, faucet, chainDirectory, "DepositFactory", DepositFactoryAbi.EncodeConstructor(hotWallet), cancellationToken);
             var codeHash = (await node.CallAsync("eth_call",
                 [new JsonObject { ["to"] = factory, ["data"] = DepositFactoryAbi.EncodeForwarderCodeHash() }, "latest"], cancellationToken)).GetString()!;
             await SendAndWaitAsync(node, new JsonObject
@@ -153,8 +147,7 @@ public sealed class SandboxChainHost(
             // Batched payouts: a Disperse per chain name, approved by the hot wallet for every token it pays out. The
             // approvals are the hot wallet's own transactions, so they go through the signer like its payouts, and are
             // mined before the chain is registered: settlement never races them for a nonce.
-            var disperse = EvmAddress.ToChecksum(await SendAndWaitAsync(node, new JsonObject { ["from"] = faucet, ["data"] = Hex.Data(disperseBytecode) },
-                contract: true, cancellationToken));
+            var disperse = await DeployAsync(node, faucet, chainDirectory, "Disperse", [], cancellationToken);
             foreach (var token in tokens.Values)
             {
                 await ApproveAsync(node, signer, hotWallet, token.Address, disperse, Erc20.UnlimitedAllowance, ChainId, cancellationToken);
@@ -235,10 +228,17 @@ public sealed class SandboxChainHost(
         return [.. Enumerable.Range(0, chainCount).Select(i => (sorted[i], sorted[chainCount + i]))];
     }
 
-    private static async Task<byte[]> BytecodeAsync(string chainDirectory, string contract, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deploys <paramref name="contract"/> as compiled into chain/build (scripts/compile.mjs), its ABI-encoded
+    /// <paramref name="constructorArguments"/> after the bytecode, from <paramref name="from"/> (an account the node
+    /// holds), and answers its checksummed address once mined.
+    /// </summary>
+    public static async Task<string> DeployAsync(EvmRpcClient node, string from, string chainDirectory, string contract, byte[] constructorArguments,
+        CancellationToken cancellationToken)
     {
         using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(chainDirectory, "build", $"{contract}.json"), cancellationToken));
-        return Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!);
+        var data = Hex.Data([.. Hex.ParseData(artifact.RootElement.GetProperty("bytecode").GetString()!), .. constructorArguments]);
+        return EvmAddress.ToChecksum(await SendAndWaitAsync(node, new JsonObject { ["from"] = from, ["data"] = data }, contract: true, cancellationToken));
     }
 
     private static async Task<bool> StillHasContractsAsync(EvmRpcClient node, SandboxChainState state, CancellationToken cancellationToken)
