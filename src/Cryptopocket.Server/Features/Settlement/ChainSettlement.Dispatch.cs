@@ -92,19 +92,24 @@ public sealed partial class ChainSettlement
             var balance = available[payment.CoinSymbol];
             if (gas.Batches.TryGetValue(payment.CoinSymbol, out var batches))
             {
-                // The token goes out in batches this round: each batch is planned at its first leg (the earliest paid),
-                // its other legs ride along, and a delivery in no batch is one the balance could not cover.
+                // The token goes out in batches this round: each batch is planned at its first leg (the earliest paid)
+                // and its other legs ride along.
                 var batch = batches.FirstOrDefault(b => b.Legs.Any(l => l.Payment.Id == payment.Id));
-                if (batch is not null && batch.Legs[0].Payment.Id != payment.Id)
+                if (batch is null)
+                {
+                    // In no batch: the token balance could not cover it when the batches were cut.
+                    HoldBack(payment, balance);
+                    continue;
+                }
+                if (batch.Legs[0].Payment.Id != payment.Id)
                 {
                     continue;
                 }
-                var sum = batch?.Legs.Aggregate(BigInteger.Zero, (total, leg) => total + leg.Amount) ?? delivery.Amount;
-                var batchGasCost = (batch?.Gas ?? BigInteger.Zero) * maxFee;
-                if (batch is null || balance < sum || nativeForGas < batchGasCost)
+                var sum = batch.Legs.Aggregate(BigInteger.Zero, (total, leg) => total + leg.Amount);
+                var batchGasCost = batch.Gas * maxFee;
+                if (balance < sum || nativeForGas < batchGasCost)
                 {
-                    shortOf.Add(payment.CoinSymbol);
-                    alerts[$"hot_wallet_low:{chainName}:{payment.CoinSymbol}"] = LowMessage(chainName, chain, from, payment, balance, nativeForGas);
+                    HoldBack(payment, balance);
                     continue;
                 }
                 funded.Add(payment.CoinSymbol);
@@ -129,9 +134,7 @@ public sealed partial class ChainSettlement
             var gasCost = gasLimit * maxFee;
             if (balance < delivery.Amount + (delivery.IsNative ? gasCost : 0) || nativeForGas < gasCost)
             {
-                // Too little in the hot wallet: the purchase waits (it is paid for, so it does not fail) and an operator is told.
-                shortOf.Add(payment.CoinSymbol);
-                alerts[$"hot_wallet_low:{chainName}:{payment.CoinSymbol}"] = LowMessage(chainName, chain, from, payment, balance, nativeForGas);
+                HoldBack(payment, balance);
                 continue;
             }
             funded.Add(payment.CoinSymbol);
@@ -140,6 +143,15 @@ public sealed partial class ChainSettlement
             nativeForGas -= gasCost + (delivery.IsNative ? delivery.Amount : 0);
             available[chain.NativeSymbol] = nativeForGas;
         }
+        // Too little in the hot wallet: the purchase waits (it is paid for, so it does not fail) and an operator is told.
+        void HoldBack(Payment payment, BigInteger balance)
+        {
+            shortOf.Add(payment.CoinSymbol);
+            alerts[$"hot_wallet_low:{chainName}:{payment.CoinSymbol}"] =
+                $"The {chainName} hot wallet {from} cannot cover {payment.CoinAmount} {payment.CoinSymbol} for purchase {payment.Id}: " +
+                $"{BaseUnits.ToAmount(balance, payment.CoinDecimals)} {payment.CoinSymbol} and {BaseUnits.ToAmount(nativeForGas, 18)} {chain.NativeSymbol} for gas left.";
+        }
+
         // Alerts once per round, not per purchase; "low" is resolved for an asset only when none of its purchases waits for funds.
         foreach (var (key, message) in alerts)
         {
@@ -174,10 +186,6 @@ public sealed partial class ChainSettlement
         // Only a full batch all sent says "more may be waiting": purchases held back (a hot wallet too low) must not spin.
         return allSent && transfers.Count == options.CurrentValue.BatchSize;
     }
-
-    private static string LowMessage(string chainName, ChainEndpointOptions chain, string from, Payment payment, BigInteger balance, BigInteger nativeForGas) =>
-        $"The {chainName} hot wallet {from} cannot cover {payment.CoinAmount} {payment.CoinSymbol} for purchase {payment.Id}: " +
-        $"{BaseUnits.ToAmount(balance, payment.CoinDecimals)} {payment.CoinSymbol} and {BaseUnits.ToAmount(nativeForGas, 18)} {chain.NativeSymbol} for gas left.";
 
     /// <summary>
     /// The planned transactions signed, in batches to the signer, as rows to record: one per purchase, so a batch
