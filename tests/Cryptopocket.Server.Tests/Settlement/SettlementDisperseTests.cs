@@ -189,9 +189,9 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
     }
 
     [Fact]
-    public async Task ABatchTheNodeCannotEstimateFallsBackToSingleTransfers()
+    public async Task ABatchWhoseTrialCallFailsFallsBackToSingleTransfers()
     {
-        // A "Disperse" whose call always reverts, with the allowance in place so that only the estimate can fail: the
+        // A "Disperse" whose call always reverts, with the allowance in place so that only the trial call can fail: the
         // USDC contract itself (it has no disperseToken). The wallets the API takes are all ones TestToken accepts, so
         // a refused recipient cannot be made; a reverting call is what the node reports either way.
         var registry = server.Services.GetRequiredService<ChainRegistry>();
