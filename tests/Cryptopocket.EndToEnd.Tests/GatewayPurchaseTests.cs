@@ -52,7 +52,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         await page.GetByRole(AriaRole.Radio, new() { Name = "Card", Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex($"/payment/{paymentId}/card(\\?|$)"));
+        await page.WaitForPageAsync(new Regex($"/payment/{paymentId}/card(\\?|$)"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Pay by card");
         await Expect(page.Locator("#fiat-amount")).ToHaveTextAsync("100.00 EUR");
         await Expect(page.Locator("td#wallet")).ToHaveTextAsync(Wallet);
@@ -60,7 +60,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         await SaveScreenshotAsync(page, "gateway-card-filled");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay 100.00 EUR" }).ClickAsync();
 
-        await page.WaitForURLAsync(StatusPage);
+        await page.WaitForPageAsync(StatusPage);
         await Expect(page.Locator("#payment-status")).ToHaveAttributeAsync("data-status", "payment_received");
         var paid = await fixture.GetPaymentAsync(paymentId);
         Assert.Equal("payment_received", paid.Text("status"));
@@ -73,7 +73,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         Assert.Equal("LUCÍA GARCÍA", holder.Text("name"));
 
         // Meta refresh after a few seconds: back at the partner, outcome in the query, their own query kept.
-        await page.WaitForURLAsync(url => url.StartsWith(callbackUrl.Split('?')[0], StringComparison.Ordinal), new() { Timeout = 10_000 });
+        await page.WaitForPageAsync(url => url.StartsWith(callbackUrl.Split('?')[0], StringComparison.Ordinal), $"{callbackUrl}…", timeout: 10_000);
         await Expect(page.Locator("#partner")).ToHaveTextAsync(CallbackReceiver.PageHeading);
         var query = QueryHelpers.ParseQuery(new Uri(page.Url).Query);
         Assert.True(query.TryGetValue("payment_id", out var returnedId) && returnedId == paymentId, $"Expected payment_id={paymentId} in {page.Url}");
@@ -92,7 +92,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         await FillCardAsync(page, "4000 0000 0000 0002", "Lucía García");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay 20.00 EUR" }).ClickAsync();
 
-        await page.WaitForURLAsync(StatusPage);
+        await page.WaitForPageAsync(StatusPage);
         await Expect(page.Locator("#payment-status")).ToHaveAttributeAsync("data-status", "payment_rejected");
         await Expect(page.Locator("#payment-status")).ToHaveTextAsync("The payment was not completed.");
         var detail = await fixture.GetPaymentAsync(paymentId);
@@ -124,13 +124,13 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         await wrong.Locator("#code").FillAsync("654321");
         await wrong.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
 
-        await right.WaitForURLAsync(StatusPage);
+        await right.WaitForPageAsync(StatusPage);
         await Expect(right.Locator("#payment-status")).ToHaveAttributeAsync("data-status", "payment_received");
         var paid = await fixture.GetPaymentAsync(rightId);
         Assert.Equal("payment_received", paid.Text("status"));
         Assert.Equal("3220", paid.GetProperty("holder").Text("card_last4"));
 
-        await wrong.WaitForURLAsync(StatusPage);
+        await wrong.WaitForPageAsync(StatusPage);
         await Expect(wrong.Locator("#payment-status")).ToHaveAttributeAsync("data-status", "payment_rejected");
         var rejected = await fixture.GetPaymentAsync(wrongId);
         Assert.Equal("payment_rejected", rejected.Text("status"));
@@ -149,13 +149,13 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         await page.Locator("#wallet").FillAsync(Wallet);
         await page.GetByRole(AriaRole.Radio, new() { Name = "Pay from your bank (PSD2)" }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForUrlOrExplainAsync(new Regex($"/payment/{authorisedId}/psd2(\\?|$)"));
+        await page.WaitForPageAsync(new Regex($"/payment/{authorisedId}/psd2(\\?|$)"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Pay from your bank");
 
         await page.Locator("#bank").SelectOptionAsync("Caja Demo");
         await page.GetByRole(AriaRole.Button, new() { Name = "Authorise payment" }).ClickAsync();
 
-        await page.WaitForURLAsync(StatusPage);
+        await page.WaitForPageAsync(StatusPage);
         await Expect(page.Locator("#payment-status")).ToHaveAttributeAsync("data-status", "payment_received");
         var paid = await fixture.GetPaymentAsync(authorisedId);
         Assert.Equal("payment_received", paid.Text("status"));
@@ -168,11 +168,11 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         var cancelledId = direct.Text("payment_id")!;
         var cancelling = await context.NewPageAsync();
         await cancelling.GotoAsync(direct.Text("url_payment")!);
-        await cancelling.WaitForUrlOrExplainAsync(new Regex($"/payment/{cancelledId}/psd2(\\?|$)"));
+        await cancelling.WaitForPageAsync(new Regex($"/payment/{cancelledId}/psd2(\\?|$)"));
 
         await cancelling.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
-        await cancelling.WaitForURLAsync(StatusPage);
+        await cancelling.WaitForPageAsync(StatusPage);
         await Expect(cancelling.Locator("#payment-status")).ToHaveAttributeAsync("data-status", "payment_rejected");
         var cancelled = await fixture.GetPaymentAsync(cancelledId);
         Assert.Equal("payment_rejected", cancelled.Text("status"));
@@ -198,7 +198,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         Assert.Equal(concept, shownConcept);
         Assert.Equal(created.Text("iban"), shownIban);
         await page.GetByRole(AriaRole.Button, new() { Name = "I have sent the transfer" }).ClickAsync();
-        await page.WaitForURLAsync(StatusPage);
+        await page.WaitForPageAsync(StatusPage);
         await Expect(page.Locator("#payment-status")).ToHaveAttributeAsync("data-status", "pending_bank");
         Assert.Equal("pending_bank", (await fixture.GetPaymentAsync(paymentId)).Text("status"));
 
@@ -294,7 +294,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         await page.Locator("#wallet").FillAsync(Wallet);
         await page.GetByRole(AriaRole.Radio, new() { Name = "Tarjeta", Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Continuar" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/payment/{paymentId}/card\\?lang=es$"));
+        await page.WaitForPageAsync(new Regex($"/payment/{paymentId}/card\\?lang=es$"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Pago con tarjeta");
         var hint = page.Locator("form p.hint");
         await Expect(hint).ToBeVisibleAsync();
@@ -324,11 +324,10 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync(),
             r => r.Request.Method == "POST");
-        await page.WaitForLoadStateAsync(LoadState.Load);
 
         Assert.Equal(422, response.Status);
-        Assert.DoesNotMatch(new Regex("/card(\\?|$)"), page.Url);
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Enter a valid address: 0x followed by 40 hexadecimal characters.");
+        Assert.DoesNotMatch(new Regex("/card(\\?|$)"), page.Url);
         var detail = await fixture.GetPaymentAsync(paymentId);
         Assert.False(detail.TryGetProperty("wallet", out var wallet), $"Expected no wallet, got {wallet}");
         Assert.Equal("started", detail.Text("status"));
@@ -342,7 +341,7 @@ public sealed class GatewayPurchaseTests(GatewayFixture fixture) : IClassFixture
         var context = await Sandbox.NewPhoneContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(created.Text("url_payment")!);
-        await page.WaitForURLAsync(new Regex($"/payment/{paymentId}/card(\\?|$)"));
+        await page.WaitForPageAsync(new Regex($"/payment/{paymentId}/card(\\?|$)"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Pay by card");
         return (paymentId, page, context);
     }

@@ -33,7 +33,7 @@ public sealed class KycPageTests(KycPageFixture fixture) : IClassFixture<KycPage
         await SaveScreenshotAsync(page, "kyc-form-filled");
 
         await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(StatusPage);
+        await page.WaitForPageAsync(StatusPage);
 
         await Expect(page.Locator("#kyc-status")).ToHaveAttributeAsync("data-status", "valid");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Identity verified");
@@ -55,7 +55,7 @@ public sealed class KycPageTests(KycPageFixture fixture) : IClassFixture<KycPage
         await FillFormAsync(page);
 
         await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(StatusPage);
+        await page.WaitForPageAsync(StatusPage);
 
         await Expect(page.Locator("#kyc-status")).ToHaveAttributeAsync("data-status", "fail");
         await Expect(page.Locator("h1")).ToHaveTextAsync("We could not verify your identity");
@@ -102,11 +102,10 @@ public sealed class KycPageTests(KycPageFixture fixture) : IClassFixture<KycPage
         var response = await page.RunAndWaitForResponseAsync(
             () => page.Locator("button[type=submit]").ClickAsync(),
             r => r.Request.Method == "POST");
-        await page.WaitForLoadStateAsync(LoadState.Load);
 
         Assert.Equal(422, response.Status);
-        Assert.DoesNotMatch(StatusPage, page.Url);
         await Expect(page.Locator("p.error")).ToHaveCountAsync(4);
+        Assert.DoesNotMatch(StatusPage, page.Url);
         await Expect(page.Locator("p.error").First).ToHaveTextAsync("This file is required.");
         await Expect(page.Locator("p.error").Last).ToHaveTextAsync("Please confirm your details.");
         Assert.Equal("unused", (await SandboxServerFixture.CheckKycAsync(fixture.Partner, userId)).Text("kyc_status"));
@@ -130,7 +129,6 @@ public sealed class KycPageTests(KycPageFixture fixture) : IClassFixture<KycPage
         var response = await page.RunAndWaitForResponseAsync(
             () => page.Locator("button[type=submit]").ClickAsync(),
             r => r.Request.Method == "POST");
-        await page.WaitForLoadStateAsync(LoadState.Load);
 
         Assert.Equal(422, response.Status);
         await Expect(page.Locator("p.error")).ToHaveCountAsync(1);
@@ -178,7 +176,7 @@ public sealed class KycPageTests(KycPageFixture fixture) : IClassFixture<KycPage
     /// <summary>After 3 s the status page hands the customer back to callback_url, outcome in the query.</summary>
     private async Task AssertReturnedToPartnerAsync(IPage page, string callbackUrl, long userId, string kycStatus)
     {
-        await page.WaitForURLAsync(url => url.StartsWith(callbackUrl, StringComparison.Ordinal), new() { Timeout = 10_000 });
+        await page.WaitForPageAsync(url => url.StartsWith(callbackUrl, StringComparison.Ordinal), $"{callbackUrl}…", timeout: 10_000);
         await Expect(page.Locator("#partner")).ToHaveTextAsync(CallbackReceiver.PageHeading);
         var query = QueryHelpers.ParseQuery(new Uri(page.Url).Query);
         Assert.True(query.TryGetValue("user_id", out var returnedUser) && returnedUser == userId.ToString(CultureInfo.InvariantCulture),

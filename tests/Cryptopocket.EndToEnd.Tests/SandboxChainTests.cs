@@ -98,14 +98,14 @@ public sealed partial class SandboxChainTests(SandboxChainFixture fixture) : ICl
             await page.Locator("#wallet").PressSequentiallyAsync(wallet);
             await page.GetByRole(AriaRole.Radio, new() { Name = "Card", Exact = true }).CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-            await page.WaitForURLAsync(new Regex($"/payment/{paymentId}/card(\\?|$)"));
+            await page.WaitForPageAsync(new Regex($"/payment/{paymentId}/card(\\?|$)"));
             await Expect(page.Locator("td#wallet")).ToHaveTextAsync(wallet);
             await page.Locator("#number").PressSequentiallyAsync("4242 4242 4242 4242");
             await page.Locator("#expiry").PressSequentiallyAsync("12/34");
             await page.Locator("#cvc").PressSequentiallyAsync("123");
             await page.Locator("#holder").PressSequentiallyAsync("Lucía García");
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 100.00 EUR" }).ClickAsync();
-            await page.WaitForURLAsync(StatusPage);
+            await page.WaitForPageAsync(StatusPage);
         }
 
         var sent = await WaitForStatusAsync(paymentId, "coins_sent", TimeSpan.FromSeconds(60));
