@@ -1,3 +1,4 @@
+using Cryptopocket.Server.Features.Customers;
 using Cryptopocket.Server.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -24,5 +25,22 @@ public static class DatabaseTransactions
         {
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM customers WHERE id = {customerId} FOR UPDATE", cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// <see cref="LockCustomerAsync"/> and reading the customer in one round trip: the integration's customer, or null
+    /// (nothing locked) when it has none with that id. Untracked.
+    /// </summary>
+    public static async Task<Customer?> ReadCustomerForUpdateAsync(this AppDbContext db, long customerId, int integrationId, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
+        }
+        // Not composed with LINQ: EF would wrap the locking query in a subquery.
+        var rows = await db.Customers
+            .FromSql($"SELECT * FROM customers WHERE id = {customerId} AND integration_id = {integrationId} FOR UPDATE")
+            .AsNoTracking().ToListAsync(cancellationToken);
+        return rows.SingleOrDefault();
     }
 }

@@ -34,73 +34,36 @@ public sealed class PurchaseCreation(
         {
             return new PurchaseOutcome(existing, null);
         }
-
-        var customer = await db.Customers.AsNoTracking()
-            .SingleOrDefaultAsync(c => c.Id == request.UserId && c.IntegrationId == integration.Id, cancellationToken);
-        if (customer is null)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.UserNotFound);
-        }
-        if (customer.Banned)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.UserBanned);
-        }
-        if (!customer.KycValid)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.RequireKyc, "The customer must complete KYC first.", kycUrl(customer));
-        }
-
         var listing = catalogue.CurrentValue.FindListing(request.CoinSymbol, request.Chain);
-        if (listing is not { } found || !found.Asset.BuyEnabled)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.CoinNotSupported);
-        }
-        var (asset, chain) = found;
         var method = catalogue.CurrentValue.FindPaymentMethod(request.PaymentType);
-        if (method is null || !integration.Allows(method.Code))
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.MethodNotAllowed);
-        }
-        var fiat = catalogue.CurrentValue.FiatSymbol;
-        if (request.FiatAmount < asset.MinPurchase)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.MinPurchase, $"The minimum purchase is {Money.Fiat(asset.MinPurchase)} {fiat}.");
-        }
-        if (request.FiatAmount > asset.MaxPurchase)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.LimitExceeded, $"The maximum purchase is {Money.Fiat(asset.MaxPurchase)} {fiat}.");
-        }
-        if (request.FiatAmount > options.CurrentValue.ReinforcedKycThreshold && !customer.ReinforcedKyc)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.KycReinforcedRequired, ReinforcedKycMessage);
-        }
-        var price = await prices.GetPriceAsync(asset.Symbol, cancellationToken);
-        if (price is null)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.CoinNotSupported);
-        }
-        var quote = QuoteCalculator.Calculate(request.FiatAmount, asset, chain, method, integration.PartnerFeePercent, price.Price);
-        if (quote.CoinAmount <= 0)
-        {
-            return PurchaseOutcome.Refused(ErrorCodes.MinPurchase, $"The amount does not cover the fees of {Money.Fiat(quote.TotalFees)} {fiat}.");
-        }
+        // The price does not depend on the customer: taken before the customer's row is locked, so a price feed never
+        // holds the lock.
+        var price = listing is { Asset.BuyEnabled: true } found ? await prices.GetPriceAsync(found.Asset.Symbol, cancellationToken) : null;
+        // A card purchase counts against the customer's quarterly card limit: its customer is read with the lock that
+        // serialises such purchases (one round trip for both), and the check and the insert follow in that transaction.
+        // Other methods have no customer-wide rule; their single insert needs no transaction of its own.
+        var card = method?.Code == PaymentTypes.Card;
 
         var now = clock.GetUtcNow().UtcDateTime;
         // The concept is random (see NewConcept); the one-in-a-billion clash with another purchase's is drawn again.
         for (var attempt = 1; ; attempt++)
         {
-            var payment = NewPayment(integration, request, customer, method, fiat, asset, chain, quote, now);
             try
             {
-                await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
-                if (method.Code == PaymentTypes.Card)
+                await using var transaction = card ? await db.BeginOrJoinAsync(cancellationToken) : null;
+                var customer = card
+                    ? await db.ReadCustomerForUpdateAsync(request.UserId, integration.Id, cancellationToken)
+                    : await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == request.UserId && c.IntegrationId == integration.Id, cancellationToken);
+                var (refusal, quote) = Check(integration, request, customer, listing, method, price, kycUrl);
+                if (refusal is not null)
                 {
-                    await db.LockCustomerAsync(customer.Id, cancellationToken);
-                    if (await CardLimit.WouldExceedAsync(db, customer.Id, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, null, cancellationToken))
-                    {
-                        return PurchaseOutcome.Refused(ErrorCodes.LimitExceeded,
-                            $"The quarterly card limit of {Money.Fiat(options.CurrentValue.QuarterlyCardLimit)} {fiat} would be exceeded.");
-                    }
+                    return refusal;
+                }
+                var payment = NewPayment(integration, request, customer!, method!, listing!.Value.Asset, listing.Value.Chain, quote!, now);
+                if (card && await CardLimit.WouldExceedAsync(db, customer!.Id, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, null, cancellationToken))
+                {
+                    return PurchaseOutcome.Refused(ErrorCodes.LimitExceeded,
+                        $"The quarterly card limit of {Money.Fiat(options.CurrentValue.QuarterlyCardLimit)} {catalogue.CurrentValue.FiatSymbol} would be exceeded.");
                 }
                 db.Payments.Add(payment);
                 await db.SaveChangesAsync(cancellationToken);
@@ -133,7 +96,57 @@ public sealed class PurchaseCreation(
         }
     }
 
-    private Payment NewPayment(CallingIntegration integration, PurchaseRequest request, Customer customer, PaymentMethodOptions method, string fiat,
+    /// <summary>The business rules other than the card limit, in the order their refusals are documented; else the quote.</summary>
+    private (PurchaseOutcome? Refusal, QuoteBreakdown? Quote) Check(CallingIntegration integration, PurchaseRequest request, Customer? customer,
+        (AssetOptions Asset, ChainOptions Chain)? listing, PaymentMethodOptions? method, PricePoint? price, Func<Customer, string> kycUrl)
+    {
+        if (customer is null)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.UserNotFound), null);
+        }
+        if (customer.Banned)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.UserBanned), null);
+        }
+        if (!customer.KycValid)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.RequireKyc, "The customer must complete KYC first.", kycUrl(customer)), null);
+        }
+        if (listing is not { } found || !found.Asset.BuyEnabled)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.CoinNotSupported), null);
+        }
+        var asset = found.Asset;
+        if (method is null || !integration.Allows(method.Code))
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.MethodNotAllowed), null);
+        }
+        var fiat = catalogue.CurrentValue.FiatSymbol;
+        if (request.FiatAmount < asset.MinPurchase)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.MinPurchase, $"The minimum purchase is {Money.Fiat(asset.MinPurchase)} {fiat}."), null);
+        }
+        if (request.FiatAmount > asset.MaxPurchase)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.LimitExceeded, $"The maximum purchase is {Money.Fiat(asset.MaxPurchase)} {fiat}."), null);
+        }
+        if (request.FiatAmount > options.CurrentValue.ReinforcedKycThreshold && !customer.ReinforcedKyc)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.KycReinforcedRequired, ReinforcedKycMessage), null);
+        }
+        if (price is null)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.CoinNotSupported), null);
+        }
+        var quote = QuoteCalculator.Calculate(request.FiatAmount, asset, found.Chain, method, integration.PartnerFeePercent, price.Price);
+        if (quote.CoinAmount <= 0)
+        {
+            return (PurchaseOutcome.Refused(ErrorCodes.MinPurchase, $"The amount does not cover the fees of {Money.Fiat(quote.TotalFees)} {fiat}."), null);
+        }
+        return (null, quote);
+    }
+
+    private Payment NewPayment(CallingIntegration integration, PurchaseRequest request, Customer customer, PaymentMethodOptions method,
         AssetOptions asset, ChainOptions chain, QuoteBreakdown quote, DateTime now) => new()
     {
         Id = Secrets.PublicId(),
@@ -142,7 +155,7 @@ public sealed class PurchaseCreation(
         ExternalId = request.ExternalId,
         Guided = request.Guided,
         PaymentType = method.Code,
-        FiatSymbol = fiat,
+        FiatSymbol = catalogue.CurrentValue.FiatSymbol,
         FiatAmountCents = ToCents(quote.FiatAmount),
         CoinSymbol = asset.Symbol,
         Chain = chain.Name,
