@@ -99,9 +99,10 @@ public sealed class DepositSweeper(
 
     private async Task SendAsync(string chainName, ChainEndpointOptions endpoint, EvmRpcClient node, CancellationToken cancellationToken)
     {
+        // Ordered: a row limit over an unordered set is an arbitrary pick, and EF warns about it in every process.
         var addresses = await db.RampoffDeposits.AsNoTracking()
             .Where(d => d.Chain == chainName && d.SweepId == null)
-            .Select(d => d.ToAddress).Distinct().Take(AddressesPerRound).ToListAsync(cancellationToken);
+            .Select(d => d.ToAddress).Distinct().OrderBy(a => a).Take(AddressesPerRound).ToListAsync(cancellationToken);
         if (addresses.Count == 0)
         {
             return;
