@@ -97,8 +97,9 @@ public sealed partial class LocalChain : IAsyncDisposable
             ["Confirmations"] = confirmations,
             ["PollInterval"] = pollInterval,
             ["BatchSize"] = batchSize,
-            // Rounds keep their pace even when full, so kills land while purchases are still being settled.
+            // Rounds keep their pace even when full or woken by a payment, so kills land while purchases are still being settled.
             ["DrainWhenFull"] = false,
+            ["WakeOnPayment"] = false,
             ["Chains"] = new JsonObject
             {
                 ["polygon"] = new JsonObject

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Cryptopocket.Server.Features.Payments;
+using Cryptopocket.Server.Features.Payments.Wallets;
 using Cryptopocket.Server.Features.Settlement;
 using Cryptopocket.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +29,23 @@ public class ChainServer : ServerFixture
     {
         await base.DisposeAsync();
         await Chain.DisposeAsync();
+    }
+
+    /// <summary>A transfer purchase to a new wallet, recorded as paid the way the bank import records one (PAY_IN committed with it).</summary>
+    public async Task<(PurchaseKit Kit, string Id, string Wallet)> PaidPurchaseAsync(decimal amount = 100m)
+    {
+        var kit = await PurchaseKit.CreateAsync(this);
+        var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), amount, type: "transfer");
+        var wallet = EvmAddress.ToChecksum(Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
+        body["wallet"] = wallet;
+        var id = await kit.CreateAsync(body);
+        await QueryAsync(async db =>
+        {
+            var payment = await db.Payments.SingleAsync(p => p.Id == id);
+            await new PaymentLifecycle(db, TimeProvider.System).RecordPaymentReceivedAsync(payment, null, CancellationToken.None);
+            return true;
+        });
+        return (kit, id, wallet);
     }
 
     public Task RoundAsync() => WithServiceAsync<bool, ChainSettlement>(async s =>

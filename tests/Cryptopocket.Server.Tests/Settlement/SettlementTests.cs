@@ -19,22 +19,6 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     private static string RandomWallet() =>
         Features.Payments.Wallets.EvmAddress.ToChecksum(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
 
-    private async Task<(PurchaseKit Kit, string Id, string Wallet)> PaidPurchaseAsync(decimal amount = 100m)
-    {
-        var kit = await PurchaseKit.CreateAsync(server);
-        var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), amount, type: "transfer");
-        var wallet = RandomWallet();
-        body["wallet"] = wallet;
-        var id = await kit.CreateAsync(body);
-        await server.QueryAsync(async db =>
-        {
-            var payment = await db.Payments.SingleAsync(p => p.Id == id);
-            await new PaymentLifecycle(db, TimeProvider.System).RecordPaymentReceivedAsync(payment, null, CancellationToken.None);
-            return true;
-        });
-        return (kit, id, wallet);
-    }
-
     private async Task SettleAsync(params string[] ids)
     {
         for (var round = 0; round < 40; round++)
@@ -59,7 +43,7 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     [Fact]
     public async Task APaidPurchaseIsDeliveredOnChainOnceWithItsTxidLedgerAndEvent()
     {
-        var (kit, id, wallet) = await PaidPurchaseAsync(100m);
+        var (kit, id, wallet) = await server.PaidPurchaseAsync(100m);
 
         await SettleAsync(id);
 
@@ -106,7 +90,7 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     [Fact]
     public async Task ACrashAfterBroadcastBeforeRecordingItLeadsToNoSecondTransfer()
     {
-        var (_, id, wallet) = await PaidPurchaseAsync(42.42m);
+        var (_, id, wallet) = await server.PaidPurchaseAsync(42.42m);
         await server.RoundAsync();
         // The crash: the transaction went out, but the row still says "signed" and the purchase is not finished.
         await server.QueryAsync(db => db.ChainTransfers.Where(t => t.PaymentId == id)
@@ -120,7 +104,7 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     [Fact]
     public async Task ATransferRecordedButNeverBroadcastIsSentExactlyOnce()
     {
-        var (_, id, wallet) = await PaidPurchaseAsync(55m);
+        var (_, id, wallet) = await server.PaidPurchaseAsync(55m);
         // The crash: signed and recorded, never broadcast. Build exactly what the worker records, by hand.
         var payment = await server.QueryAsync(db => db.Payments.SingleAsync(p => p.Id == id));
         var amount = BaseUnits.From(payment.CoinAmount, 6);
@@ -158,7 +142,7 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
         var purchases = new List<(string Id, string Wallet)>();
         for (var i = 0; i < 6; i++)
         {
-            var (_, id, wallet) = await PaidPurchaseAsync(10m + i);
+            var (_, id, wallet) = await server.PaidPurchaseAsync(10m + i);
             purchases.Add((id, wallet));
         }
 
@@ -177,7 +161,7 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     [Fact]
     public async Task AStuckTransactionIsReplacedWithTheSameNonceAndOnlyOneIsMined()
     {
-        var (_, id, wallet) = await PaidPurchaseAsync(33m);
+        var (_, id, wallet) = await server.PaidPurchaseAsync(33m);
         await server.Chain.Node.CallAsync("evm_setAutomine", [false], CancellationToken.None);
         await server.Chain.Node.CallAsync("evm_setIntervalMining", [0], CancellationToken.None);
         try
@@ -222,7 +206,7 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     [Fact]
     public async Task AHotWalletTooLowLeavesThePurchaseWaitingWithAnAlertUntilRefilled()
     {
-        var (kit, id, wallet) = await PaidPurchaseAsync(100m);
+        var (kit, id, wallet) = await server.PaidPurchaseAsync(100m);
         var balance = await server.Chain.Node.TokenBalanceAsync(server.Chain.Usdc, server.Chain.HotWallet, CancellationToken.None);
         // Move the float away so this purchase cannot be covered.
         await server.QueryAsync(db => db.Payments.Where(p => p.Id == id).ExecuteUpdateAsync(p => p.SetProperty(x => x.CoinAmount, BaseUnits.ToAmount(balance, 6) + 1)));

@@ -11,6 +11,7 @@ using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Infrastructure;
 using Cryptopocket.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cryptopocket.Server.Tests.Webhooks;
 
@@ -252,5 +253,73 @@ public sealed class WebhookWakeUpTests(NoPollServer server) : IClassFixture<NoPo
         // Polling an hour apart and nothing committed in the server's process: only the notification can wake it.
         var received = Assert.Single(await receiver.WaitForAsync(_ => true, 1));
         Assert.Contains("another process", Encoding.UTF8.GetString(received.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACommitWakesTheWaiterOnEachOfItsEventTypesAndNoOther()
+    {
+        var kit = await PurchaseKit.CreateAsync(server);
+        var signal = server.Services.GetRequiredService<WebhookSignal>();
+        var wanted = signal.WakeOn("TEST_WAKE_WANTED");
+        var other = signal.WakeOn("TEST_WAKE_OTHER");
+        await wanted.WaitAsync(TimeSpan.Zero, CancellationToken.None);
+        await other.WaitAsync(TimeSpan.Zero, CancellationToken.None);
+
+        await server.QueryAsync(async db =>
+        {
+            Outbox.Add(db, kit.Credentials.Id, "TEST_WAKE_OTHER", "here", "{}", DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+        Assert.False(wanted.IsPending);
+        Assert.True(other.IsPending);
+
+        // Two events committed together, one transaction: both types wake.
+        await server.QueryAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            Outbox.Add(db, kit.Credentials.Id, "TEST_WAKE_WANTED", "here", "{}", DateTime.UtcNow);
+            await db.SaveChangesAsync();
+            Outbox.Add(db, kit.Credentials.Id, "TEST_WAKE_OTHER", "here", "{}", DateTime.UtcNow);
+            await db.SaveChangesAsync();
+            Assert.False(wanted.IsPending);
+            await transaction.CommitAsync();
+            return 0;
+        });
+        Assert.True(await wanted.WaitAsync(TimeSpan.Zero, CancellationToken.None));
+        Assert.True(await other.WaitAsync(TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OnPostgresAnotherProcesssCommitWakesTheWaiterOnItsEventTypeAndNoOther()
+    {
+        if (TestDatabase.Provider != DatabaseProvider.Postgres)
+        {
+            return; // SQLite has no notifications.
+        }
+        var kit = await PurchaseKit.CreateAsync(server);
+        var signal = server.Services.GetRequiredService<WebhookSignal>();
+        var wanted = signal.WakeOn("TEST_NOTIFY_WANTED");
+        var marker = signal.WakeOn("TEST_NOTIFY_MARKER");
+        using var otherSignal = new WebhookSignal();
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(server.Options.ConnectionString).AddInterceptors(new OutboxCommitInterceptor(otherSignal)).Options;
+        async Task CommitElsewhereAsync(string type)
+        {
+            await using var db = new AppDbContext(options);
+            Outbox.Add(db, kit.Credentials.Id, type, "elsewhere", "{}", DateTime.UtcNow);
+            await db.SaveChangesAsync();
+        }
+        // Notifications arrive in order: once the marker's has woken its waiter, every earlier one has been handled
+        // (the listener's wake-everything on connecting included).
+        await CommitElsewhereAsync("TEST_NOTIFY_MARKER");
+        Assert.True(await marker.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None));
+        await wanted.WaitAsync(TimeSpan.Zero, CancellationToken.None);
+
+        await CommitElsewhereAsync("TEST_NOTIFY_OTHER");
+        await CommitElsewhereAsync("TEST_NOTIFY_MARKER");
+        Assert.True(await marker.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None));
+        Assert.False(wanted.IsPending);
+
+        await CommitElsewhereAsync("TEST_NOTIFY_WANTED");
+        Assert.True(await wanted.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None));
     }
 }

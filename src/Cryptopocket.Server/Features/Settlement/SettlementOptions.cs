@@ -22,6 +22,13 @@ public sealed class SettlementOptions
     /// </summary>
     public bool DrainWhenFull { get; set; } = true;
 
+    /// <summary>
+    /// Start a round as soon as a purchase is paid (a PAY_IN event committed) rather than at the next
+    /// <see cref="PollInterval"/>: the customer's coins leave up to a poll sooner. Off, rounds keep their pace (the crash
+    /// tests, like <see cref="DrainWhenFull"/>).
+    /// </summary>
+    public bool WakeOnPayment { get; set; } = true;
+
     /// <summary>Chain name (as the catalogue spells it) → its endpoints, hot wallet and token contracts.</summary>
     public Dictionary<string, ChainEndpointOptions> Chains { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

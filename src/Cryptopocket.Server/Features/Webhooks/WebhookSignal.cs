@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Cryptopocket.Server.Features.Events;
 using Microsoft.EntityFrameworkCore;
@@ -5,10 +6,14 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Cryptopocket.Server.Features.Webhooks;
 
-/// <summary>Wakes the dispatcher the moment an event is committed, so the first attempt does not wait for a poll.</summary>
+/// <summary>
+/// Wakes the dispatcher the moment an event is committed, so the first attempt does not wait for a poll; and, by event
+/// type, other workers that act on what an event says happened (settlement on PAY_IN).
+/// </summary>
 public sealed class WebhookSignal : IDisposable
 {
     private readonly Wakeup _wake = new();
+    private readonly ConcurrentDictionary<string, Wakeup> _byType = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Set by the dispatcher when it starts. A process without one (the command line) has to tell the server's
@@ -16,12 +21,41 @@ public sealed class WebhookSignal : IDisposable
     /// </summary>
     public bool DispatcherRunsHere { get; set; }
 
-    /// <summary>One wake-up covers every event committed before the dispatcher takes it.</summary>
+    /// <summary>Wakes the dispatcher alone (its own rounds, redelivery). One wake-up covers every event committed before the dispatcher takes it.</summary>
     public void Notify() => _wake.Set();
+
+    /// <summary>
+    /// Events of <paramref name="types"/> were committed: wakes the dispatcher and the waiter on each of those types.
+    /// Null means the types are not known (an announcement from a process that does not say): every waiter is woken.
+    /// </summary>
+    public void Committed(IReadOnlyCollection<string>? types)
+    {
+        _wake.Set();
+        foreach (var (type, wakeup) in _byType)
+        {
+            if (types is null || types.Contains(type))
+            {
+                wakeup.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Set each time an event of <paramref name="type"/> is committed, in this process or, on PostgreSQL, announced by
+    /// another (<see cref="WebhookNotifications"/>). One waiter per type: the wake-up is taken by whoever waits first.
+    /// </summary>
+    public Wakeup WakeOn(string type) => _byType.GetOrAdd(type, _ => new Wakeup());
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 
-    public void Dispose() => _wake.Dispose();
+    public void Dispose()
+    {
+        _wake.Dispose();
+        foreach (var wakeup in _byType.Values)
+        {
+            wakeup.Dispose();
+        }
+    }
 }
 
 /// <summary>
@@ -45,49 +79,57 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context))
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context) is { } types)
         {
-            await WebhookNotifications.WakeDispatchersAsync(signal, context.Database);
+            await WebhookNotifications.WakeDispatchersAsync(signal, context.Database, types);
         }
         return result;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context))
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context) is { } types)
         {
-            WebhookNotifications.WakeDispatchers(signal, context.Database);
+            WebhookNotifications.WakeDispatchers(signal, context.Database, types);
         }
         return result;
     }
 
     public async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && Take(context))
+        if (eventData.Context is { } context && Take(context) is { } types)
         {
-            await WebhookNotifications.WakeDispatchersAsync(signal, context.Database);
+            await WebhookNotifications.WakeDispatchersAsync(signal, context.Database, types);
         }
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (eventData.Context is { } context && Take(context))
+        if (eventData.Context is { } context && Take(context) is { } types)
         {
-            WebhookNotifications.WakeDispatchers(signal, context.Database);
+            WebhookNotifications.WakeDispatchers(signal, context.Database, types);
         }
     }
 
-    private static readonly object Pending = new();
-
+    /// <summary>Remembers the types of the events a save adds, until the save or its transaction commits.</summary>
     private static void Mark(DbContext? context)
     {
-        if (context is not null && context.ChangeTracker.Entries<OutboxEvent>().Any(e => e.State == EntityState.Added))
+        if (context is null)
         {
-            PendingContexts.AddOrUpdate(context, Pending);
+            return;
+        }
+        HashSet<string>? types = null;
+        foreach (var entry in context.ChangeTracker.Entries<OutboxEvent>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                (types ??= PendingContexts.GetValue(context, _ => new HashSet<string>(StringComparer.Ordinal))).Add(entry.Entity.Type);
+            }
         }
     }
 
-    private static bool Take(DbContext context) => PendingContexts.Remove(context);
+    private static HashSet<string>? Take(DbContext context) =>
+        PendingContexts.TryGetValue(context, out var types) && PendingContexts.Remove(context) ? types : null;
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> PendingContexts = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, HashSet<string>> PendingContexts = new();
 }
