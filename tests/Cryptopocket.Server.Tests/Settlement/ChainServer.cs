@@ -31,22 +31,54 @@ public class ChainServer : ServerFixture
         await Chain.DisposeAsync();
     }
 
+    public static string RandomWallet() => EvmAddress.ToChecksum(Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
+
     /// <summary>A transfer purchase to a new wallet, recorded as paid the way the bank import records one (PAY_IN committed with it).</summary>
     public async Task<(PurchaseKit Kit, string Id, string Wallet)> PaidPurchaseAsync(decimal amount = 100m)
     {
         var kit = await PurchaseKit.CreateAsync(this);
-        var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), amount, type: "transfer");
-        var wallet = EvmAddress.ToChecksum(Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
-        body["wallet"] = wallet;
-        var id = await kit.CreateAsync(body);
-        await QueryAsync(async db =>
-        {
-            var payment = await db.Payments.SingleAsync(p => p.Id == id);
-            await new PaymentLifecycle(db, TimeProvider.System).RecordPaymentReceivedAsync(payment, null, CancellationToken.None);
-            return true;
-        });
+        var (id, wallet) = await NewTransferPurchaseAsync(kit, amount);
+        await RecordPaidAsync([id]);
         return (kit, id, wallet);
     }
+
+    /// <summary>
+    /// USDC transfer purchases of <paramref name="amount"/>(i), each by its own approved customer to its own fresh wallet,
+    /// recorded as paid in that order (unless <paramref name="paid"/> is false).
+    /// </summary>
+    public async Task<List<(string Id, string Wallet)>> PaidPurchasesAsync(int count, Func<int, decimal> amount, bool paid = true)
+    {
+        var kit = await PurchaseKit.CreateAsync(this);
+        var purchases = new List<(string Id, string Wallet)>();
+        for (var i = 0; i < count; i++)
+        {
+            purchases.Add(await NewTransferPurchaseAsync(kit, amount(i)));
+        }
+        if (paid)
+        {
+            await RecordPaidAsync([.. purchases.Select(p => p.Id)]);
+        }
+        return purchases;
+    }
+
+    private static async Task<(string Id, string Wallet)> NewTransferPurchaseAsync(PurchaseKit kit, decimal amount)
+    {
+        var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), amount, type: "transfer");
+        var wallet = RandomWallet();
+        body["wallet"] = wallet;
+        return (await kit.CreateAsync(body), wallet);
+    }
+
+    private Task RecordPaidAsync(IReadOnlyList<string> paymentIds) => QueryAsync(async db =>
+    {
+        var lifecycle = new PaymentLifecycle(db, TimeProvider.System);
+        var payments = await db.Payments.Where(p => paymentIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id);
+        foreach (var id in paymentIds)
+        {
+            await lifecycle.RecordPaymentReceivedAsync(payments[id], null, CancellationToken.None);
+        }
+        return true;
+    });
 
     public Task RoundAsync() => WithServiceAsync<bool, ChainSettlement>(async s =>
     {

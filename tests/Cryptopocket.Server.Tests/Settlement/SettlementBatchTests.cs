@@ -21,32 +21,8 @@ namespace Cryptopocket.Server.Tests.Settlement;
 /// </summary>
 public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper output) : IClassFixture<ChainServer>
 {
-    private static string RandomWallet() => EvmAddress.ToChecksum(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
-
     /// <summary>Paid USDC purchases, each by its own approved customer to its own fresh wallet.</summary>
-    private async Task<List<(string Id, string Wallet)>> PaidPurchasesAsync(int count)
-    {
-        var kit = await PurchaseKit.CreateAsync(server);
-        var purchases = new List<(string Id, string Wallet)>();
-        for (var i = 0; i < count; i++)
-        {
-            var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), 10m + i % 50, type: "transfer");
-            var wallet = RandomWallet();
-            body["wallet"] = wallet;
-            purchases.Add((await kit.CreateAsync(body), wallet));
-        }
-        var ids = purchases.Select(p => p.Id).ToList();
-        await server.QueryAsync(async db =>
-        {
-            var lifecycle = new PaymentLifecycle(db, TimeProvider.System);
-            foreach (var payment in await db.Payments.Where(p => ids.Contains(p.Id)).ToListAsync())
-            {
-                await lifecycle.RecordPaymentReceivedAsync(payment, null, CancellationToken.None);
-            }
-            return true;
-        });
-        return purchases;
-    }
+    private Task<List<(string Id, string Wallet)>> PaidPurchasesAsync(int count) => server.PaidPurchasesAsync(count, i => 10m + i % 50);
 
     private Task<BigInteger> PendingNonceAsync() => server.Chain.Node.TransactionCountAsync(server.Chain.HotWallet, "pending", CancellationToken.None);
 

@@ -33,31 +33,8 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
 {
     private const string DisperseAlert = "disperse_unavailable:polygon:USDC";
 
-    private static string RandomWallet() => EvmAddress.ToChecksum(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
-
     /// <summary>Paid USDC purchases (unless <paramref name="paid"/> is false), each by its own approved customer to its own fresh wallet.</summary>
-    private async Task<List<(string Id, string Wallet)>> PaidPurchasesAsync(int count, bool paid = true)
-    {
-        var kit = await PurchaseKit.CreateAsync(server);
-        var purchases = new List<(string Id, string Wallet)>();
-        for (var i = 0; i < count; i++)
-        {
-            var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), 10m + i * 7.25m, type: "transfer");
-            var wallet = RandomWallet();
-            body["wallet"] = wallet;
-            purchases.Add((await kit.CreateAsync(body), wallet));
-        }
-        foreach (var (id, _) in paid ? purchases : [])
-        {
-            await server.QueryAsync(async db =>
-            {
-                var payment = await db.Payments.SingleAsync(p => p.Id == id);
-                await new PaymentLifecycle(db, TimeProvider.System).RecordPaymentReceivedAsync(payment, null, CancellationToken.None);
-                return true;
-            });
-        }
-        return purchases;
-    }
+    private Task<List<(string Id, string Wallet)>> PaidPurchasesAsync(int count, bool paid = true) => server.PaidPurchasesAsync(count, i => 10m + i * 7.25m, paid);
 
     private Task<List<ChainTransfer>> TransfersOfAsync(IEnumerable<(string Id, string Wallet)> purchases) => server.TransfersOfAsync(purchases.Select(p => p.Id));
 
@@ -299,7 +276,7 @@ public sealed class SettlementDisperseTests(DisperseChainServer server) : IClass
         var from = EvmAddress.ToChecksum(server.Chain.HotWallet);
         ChainTransfer Leg0(string paymentId, string hash) => new()
         {
-            PaymentId = paymentId, Chain = "polygon", ChainId = 31337, FromAddress = from, ToAddress = RandomWallet(), Asset = "USDC",
+            PaymentId = paymentId, Chain = "polygon", ChainId = 31337, FromAddress = from, ToAddress = ChainServer.RandomWallet(), Asset = "USDC",
             TokenContract = server.Chain.Usdc, AmountBaseUnits = "1", Nonce = 1_000_000, Leg = 0, DisperseContract = server.Disperse,
             Status = ChainTransferStatuses.Confirmed, TxHash = hash, RawTransaction = "0x02", MaxFeePerGas = "1", MaxPriorityFeePerGas = "1",
             GasLimit = 50_000, CreatedAt = DateTime.UtcNow,

@@ -16,9 +16,6 @@ namespace Cryptopocket.Server.Tests.Settlement;
 /// </summary>
 public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainServer>
 {
-    private static string RandomWallet() =>
-        Features.Payments.Wallets.EvmAddress.ToChecksum(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
-
     private async Task SettleAsync(params string[] ids)
     {
         for (var round = 0; round < 40; round++)
@@ -65,7 +62,7 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
     {
         var kit = await PurchaseKit.CreateAsync(server);
         var body = PurchaseKit.CardBody(await kit.ApprovedCustomerAsync(), 20m, type: "transfer");
-        var wallet = RandomWallet();
+        var wallet = ChainServer.RandomWallet();
         body["wallet"] = wallet;
         body["coin_symbol"] = "POL";
         var id = await kit.CreateAsync(body);
