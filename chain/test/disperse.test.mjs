@@ -23,6 +23,16 @@ describe("disperse", () => {
     return contract;
   };
   const recipients = (count) => Array.from({ length: count }, () => Wallet.createRandom().address);
+  const unlimited = 2n ** 256n - 1n;
+  // A fresh Disperse and USDC, 1000 USDC in the hot wallet, and the hot wallet's allowance to Disperse (none when null).
+  const setUp = async (allowance) => {
+    const disperse = await deploy("Disperse");
+    const usdc = await deploy("TestToken", "USD Coin", "USDC", 6);
+    const hot = await hotWallet.getAddress();
+    await (await usdc.mint(hot, parseUnits("1000", 6))).wait();
+    if (allowance !== null) await (await usdc.connect(hotWallet).approve(await disperse.getAddress(), allowance)).wait();
+    return { disperse, usdc, hot };
+  };
 
   before(async () => {
     // Compiled into a throw-away folder so build/ is never touched.
@@ -47,11 +57,7 @@ describe("disperse", () => {
   });
 
   test("pays every recipient exactly its value in one transaction, from the approving caller", async () => {
-    const disperse = await deploy("Disperse");
-    const usdc = await deploy("TestToken", "USD Coin", "USDC", 6);
-    const hot = await hotWallet.getAddress();
-    await (await usdc.mint(hot, parseUnits("1000", 6))).wait();
-    await (await usdc.connect(hotWallet).approve(await disperse.getAddress(), 2n ** 256n - 1n)).wait();
+    const { disperse, usdc, hot } = await setUp(unlimited);
     const to = recipients(5);
     const values = [1n, parseUnits("10.5", 6), parseUnits("0.000001", 6), parseUnits("99", 6), 123456789n];
 
@@ -63,15 +69,11 @@ describe("disperse", () => {
     assert.equal(await usdc.balanceOf(hot), parseUnits("1000", 6) - sent);
     // Nothing stays in the contract, and an unlimited approval is not spent down.
     assert.equal(await usdc.balanceOf(await disperse.getAddress()), 0n);
-    assert.equal(await usdc.allowance(hot, await disperse.getAddress()), 2n ** 256n - 1n);
+    assert.equal(await usdc.allowance(hot, await disperse.getAddress()), unlimited);
   });
 
   test("reverts whole when recipients and values differ in length", async () => {
-    const disperse = await deploy("Disperse");
-    const usdc = await deploy("TestToken", "USD Coin", "USDC", 6);
-    const hot = await hotWallet.getAddress();
-    await (await usdc.mint(hot, parseUnits("1000", 6))).wait();
-    await (await usdc.connect(hotWallet).approve(await disperse.getAddress(), 2n ** 256n - 1n)).wait();
+    const { disperse, usdc, hot } = await setUp(unlimited);
     const to = recipients(3);
 
     await assert.rejects(
@@ -83,12 +85,8 @@ describe("disperse", () => {
   });
 
   test("reverts whole when the allowance covers only some of the values", async () => {
-    const disperse = await deploy("Disperse");
-    const usdc = await deploy("TestToken", "USD Coin", "USDC", 6);
-    const hot = await hotWallet.getAddress();
-    await (await usdc.mint(hot, parseUnits("1000", 6))).wait();
     // Enough for the first two values, not the third: the first two must be undone too.
-    await (await usdc.connect(hotWallet).approve(await disperse.getAddress(), parseUnits("30", 6))).wait();
+    const { disperse, usdc, hot } = await setUp(parseUnits("30", 6));
     const to = recipients(3);
 
     await assert.rejects(
@@ -101,9 +99,7 @@ describe("disperse", () => {
   });
 
   test("without any approval nothing moves", async () => {
-    const disperse = await deploy("Disperse");
-    const usdc = await deploy("TestToken", "USD Coin", "USDC", 6);
-    await (await usdc.mint(await hotWallet.getAddress(), parseUnits("1000", 6))).wait();
+    const { disperse, usdc } = await setUp(null);
     const to = recipients(2);
 
     await assert.rejects(disperse.connect(hotWallet).disperseToken(await usdc.getAddress(), to, [1n, 1n]), /insufficient allowance/);
