@@ -57,6 +57,29 @@ public sealed class SettlementTests(ChainServer server) : IClassFixture<ChainSer
         Assert.Equal(1, await server.QueryAsync(db => db.OutboxEvents.CountAsync(e => e.ResourceId == id && e.Type == EventTypes.CoinsSent)));
     }
 
+    /// <summary>
+    /// Settlement finishes purchases with one UPDATE per mined transaction, not through the tracked entity: the row
+    /// must be exactly what <see cref="Payment.MarkCoinsSent"/> makes of the purchase it read, field for field, so a
+    /// field the domain method starts setting cannot be forgotten by the UPDATE.
+    /// </summary>
+    [Fact]
+    public async Task AFinishedPurchaseIsStoredExactlyAsMarkCoinsSentLeavesIt()
+    {
+        var (_, id, _) = await server.PaidPurchaseAsync(40m);
+        var before = await server.QueryAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.Id == id));
+
+        await SettleAsync(id);
+
+        var after = await server.QueryAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.Id == id));
+        // The moment settlement finished it, from the event that committed with it.
+        var finishedAt = await server.QueryAsync(db => db.OutboxEvents.Where(e => e.ResourceId == id && e.Type == EventTypes.CoinsSent).Select(e => e.OccurredAt).SingleAsync());
+        before.MarkCoinsSent(after.Txid!, finishedAt);
+        var properties = await server.QueryAsync(db => Task.FromResult(db.Model.FindEntityType(typeof(Payment))!.GetProperties().ToList()));
+        Dictionary<string, object?> Fields(Payment payment) => properties.ToDictionary(p => p.Name, p => p.GetGetter().GetClrValue(payment));
+        Assert.Equal(Fields(before), Fields(after));
+        Assert.Equal(PaymentStatuses.CoinsSent, after.Status);
+    }
+
     [Fact]
     public async Task TheChainsNativeCoinIsDeliveredAsValue()
     {
