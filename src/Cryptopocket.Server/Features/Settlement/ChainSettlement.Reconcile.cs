@@ -247,10 +247,10 @@ public sealed partial class ChainSettlement
     }
 
     /// <summary>
-    /// Confirmed transactions, all their legs finished together in one database transaction. Should a racing instance
-    /// have finished one of them (the version checks refuse the whole transaction), they are finished one transaction
-    /// at a time instead, so that the one it took does not hold back the others; the legs of one transaction are never
-    /// parted.
+    /// Confirmed transactions, all their legs finished together in one database transaction. A transaction a racing
+    /// instance finished first is skipped; should one have changed in any other way meanwhile (the guards refuse the
+    /// whole database transaction), they are finished one transaction at a time instead, so that the one that changed
+    /// does not hold back the others; the legs of one transaction are never parted.
     /// </summary>
     private async Task FinishAsync(IReadOnlyList<IReadOnlyList<Confirmed>> transactions, ChainEndpointOptions chain, CancellationToken cancellationToken)
     {
@@ -347,7 +347,7 @@ public sealed partial class ChainSettlement
         {
             var payment = payments[paymentId];
             // The same change in memory, detached: what the ledger and the event read. Its fields are the ones the
-            // UPDATE above wrote (PaymentFinishingTests compares both to a tracked MarkCoinsSent).
+            // UPDATE above wrote (SettlementTests.AFinishedPurchaseIsStoredExactlyAsMarkCoinsSentLeavesIt holds them to it).
             payment.MarkCoinsSent(receipt.TransactionHash, now);
             // This leg's part of the transaction's fee (all of it for a transaction of its own): the legs of a batch
             // post parts that add up to the receipt's fee to the wei.
