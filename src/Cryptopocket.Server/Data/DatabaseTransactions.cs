@@ -28,12 +28,14 @@ public static class DatabaseTransactions
     }
 
     /// <summary>
-    /// <see cref="LockCustomerAsync"/> and reading the customer in one round trip: the integration's customer, or null
-    /// (nothing locked) when it has none with that id. Untracked.
+    /// The integration's customer with that id, or null; untracked. With <paramref name="forUpdate"/>, inside a
+    /// transaction: also <see cref="LockCustomerAsync"/>, in the same round trip (nothing is locked when there is no
+    /// such customer).
     /// </summary>
-    public static async Task<Customer?> ReadCustomerForUpdateAsync(this AppDbContext db, long customerId, int integrationId, CancellationToken cancellationToken)
+    public static async Task<Customer?> ReadCustomerAsync(this AppDbContext db, long customerId, int integrationId, bool forUpdate,
+        CancellationToken cancellationToken)
     {
-        if (!db.Database.IsNpgsql())
+        if (!forUpdate || !db.Database.IsNpgsql())
         {
             return await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
         }

@@ -51,9 +51,7 @@ public sealed class PurchaseCreation(
             try
             {
                 await using var transaction = card ? await db.BeginOrJoinAsync(cancellationToken) : null;
-                var customer = card
-                    ? await db.ReadCustomerForUpdateAsync(request.UserId, integration.Id, cancellationToken)
-                    : await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == request.UserId && c.IntegrationId == integration.Id, cancellationToken);
+                var customer = await db.ReadCustomerAsync(request.UserId, integration.Id, forUpdate: card, cancellationToken);
                 var (refusal, quote) = Check(integration, request, customer, listing, method, price, kycUrl);
                 if (refusal is not null)
                 {
