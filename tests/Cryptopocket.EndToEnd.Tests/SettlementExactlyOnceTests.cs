@@ -79,7 +79,7 @@ public sealed class SettlementExactlyOnceTests(ITestOutputHelper output)
         Assert.True(kills.Count(k => k.CoinsSent < Purchases) >= 3, $"Too few kills landed while settlement was still going on ({Describe(kills)}).");
     }
 
-    [PostgresFact(Timeout = WholeTestTimeoutMs)]
+    [PostgresFact("several servers share one database only there.", Timeout = WholeTestTimeoutMs)]
     public async Task TwoInstancesOnOnePostgresSettleEachPurchaseOnce()
     {
         const int Purchases = 100;
@@ -197,16 +197,4 @@ public sealed class SettlementExactlyOnceTests(ITestOutputHelper output)
 public sealed class SettlementCollection
 {
     public const string Name = "Settlement with a real chain and killed servers";
-}
-
-/// <summary>A fact that only runs on PostgreSQL (CRYPTOPOCKET_TEST_DATABASE=postgres) and is reported as skipped otherwise.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute()
-    {
-        if (TestDatabase.Provider != DatabaseProvider.Postgres)
-        {
-            Skip = "Needs PostgreSQL (CRYPTOPOCKET_TEST_DATABASE=postgres): several servers share one database only there.";
-        }
-    }
 }

@@ -230,13 +230,9 @@ public sealed class WebhookWakeUpTests(NoPollServer server) : IClassFixture<NoPo
         Assert.Equal("KYC_STATUS_CHANGED", received.Headers["X-Event-Type"]);
     }
 
-    [Fact]
+    [PostgresFact("LISTEN/NOTIFY; on SQLite the dispatcher polls.")]
     public async Task OnPostgresACommitFromAnotherProcessWakesTheDispatcherWithoutPolling()
     {
-        if (TestDatabase.Provider != DatabaseProvider.Postgres)
-        {
-            return; // SQLite has no notifications: there the dispatcher polls.
-        }
         await using var receiver = await WebhookReceiver.StartAsync();
         var kit = await PurchaseKit.CreateAsync(server);
         await kit.Http.PostAsync("/api/subscribeToWebhook", new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = receiver.BaseAddress.ToString() }));
@@ -289,13 +285,9 @@ public sealed class WebhookWakeUpTests(NoPollServer server) : IClassFixture<NoPo
         Assert.True(await other.WaitAsync(TimeSpan.Zero, CancellationToken.None));
     }
 
-    [Fact]
+    [PostgresFact("LISTEN/NOTIFY; on SQLite the dispatcher polls.")]
     public async Task OnPostgresAnotherProcesssCommitWakesTheWaiterOnItsEventTypeAndNoOther()
     {
-        if (TestDatabase.Provider != DatabaseProvider.Postgres)
-        {
-            return; // SQLite has no notifications.
-        }
         var kit = await PurchaseKit.CreateAsync(server);
         var signal = server.Services.GetRequiredService<WebhookSignal>();
         var wanted = signal.WakeOn("TEST_NOTIFY_WANTED");
