@@ -54,16 +54,28 @@ public static class CoreServices
     }
 
     /// <summary>
-    /// Lets Npgsql prepare the statements a connection runs most (the same few queries serve every request), unless
-    /// the operator's connection string says otherwise: measured in docs/performance.md, a primary-key read went from
-    /// about 2.6k to 3.9k requests/s on the benchmark machine.
+    /// Npgsql settings the server's pooled connections need for speed, unless the operator's connection string sets
+    /// them (docs/performance.md, "Sixth session"):
+    /// <list type="bullet">
+    /// <item>Npgsql prepares the statements a connection runs most (the same few queries serve every request): a
+    /// primary-key read went from about 2.6k to 3.9k requests/s on the benchmark machine.</item>
+    /// <item>No session reset when a connection goes back to the pool. Npgsql's reset is seven statements (RESET ALL,
+    /// UNLISTEN *, pg_advisory_unlock_all(), …) sent ahead of the next command, so PostgreSQL parsed and ran them before
+    /// every request's first query. Nothing here leaves session state on a pooled connection to reset: no session
+    /// SET, LISTEN (the listener has an unpooled connection of its own), advisory lock, cursor or temporary table. An
+    /// open transaction is still rolled back on return whatever this says. Keep it that way, or turn the reset back on.</item>
+    /// </list>
     /// </summary>
-    public static string WithAutoPrepare(string connectionString)
+    public static string WithConnectionDefaults(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxAutoPrepare = 20;
+        }
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
         }
         return builder.ConnectionString;
     }
@@ -72,7 +84,7 @@ public static class CoreServices
     {
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            db.UseNpgsql(WithAutoPrepare(options.ConnectionString));
+            db.UseNpgsql(WithConnectionDefaults(options.ConnectionString));
         }
         else
         {
