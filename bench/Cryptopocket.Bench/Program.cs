@@ -36,12 +36,12 @@ static int Usage()
         Options of run:
           --smoke              everything in seconds, tiny counts, targets not enforced, docs not written
           --duration SECONDS   measured window of each HTTP load phase (default 10; smoke 1)
-          --warmup SECONDS     warm-up before each window (default 3; smoke 0.5)
+          --warmup SECONDS     warm-up before each window (default 15, the server's tiered JIT settling; smoke 0.5)
           --connections N      concurrent connections of the load generator and pgbench clients (default 64)
           --transfers N        purchases settled, and plain transfers of the chain baseline (default 1000; smoke 20)
           --webhook-events N   at most this many events in the webhook burst (default 20000; smoke 200)
           --integrations N     partners seeded (default 8; smoke 2)
-          --customers N        KYC-approved customers buying in the createGuidedPayment phase (default: connections)
+          --customers N        KYC-approved customers buying in the createGuidedPayment phase (default: 2 × connections)
           --docs FILE          where to write the results table (default: none; run.sh passes docs/performance.md)
           --command TEXT       the command line to record in the docs
           --work-dir DIR       where data dirs and logs go (default: a new folder under /tmp)

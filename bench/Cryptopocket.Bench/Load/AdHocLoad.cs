@@ -6,8 +6,10 @@ namespace Cryptopocket.Bench.Load;
 /// <c>cryptopocket-bench load --url URL [--header "name: value"]… [--body JSON [--values a,b,…]] [--connections N]
 /// [--duration S] [--warmup S]</c>: one load with the benchmark's generator, for looking into one endpoint (with a
 /// profiler attached, say) without running every phase. With <c>--body</c> it POSTs JSON; <c>{value}</c> in the body
-/// is replaced by one of <c>--values</c>, chosen by connection (e.g. one customer id per connection). Any 2xx whose
-/// body does not say <c>"status":"error"</c> counts as success.
+/// is replaced by one of <c>--values</c>, chosen by connection (e.g. one customer id per connection). <c>{value}</c> in
+/// the URL takes the next of <c>--values</c> on every request, each connection starting elsewhere (e.g. purchase ids
+/// for GET /api/payment/{value}, so reads spread over many rows as in the detail phase). Any 2xx whose body does not
+/// say <c>"status":"error"</c> counts as success.
 /// </summary>
 public static class AdHocLoad
 {
@@ -46,7 +48,9 @@ public static class AdHocLoad
             Duration = TimeSpan.FromSeconds(duration),
             NewRequest = context =>
             {
-                var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, target.PathAndQuery);
+                var path = target.PathAndQuery.Replace("%7Bvalue%7D", values[(int)((context.Connection * 7919L + context.Sequence) % values.Length)],
+                    StringComparison.Ordinal);
+                var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, path);
                 if (body is not null)
                 {
                     request.Content = Http.JsonBody(body.Replace("{value}", values[context.Connection % values.Length], StringComparison.Ordinal));
