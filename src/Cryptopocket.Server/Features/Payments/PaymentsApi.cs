@@ -100,11 +100,13 @@ public static class PaymentsApi
 
     /// <summary>
     /// Partners poll this read more than anything else: compiled once, it skips building and looking up the LINQ
-    /// query's cache key per request.
+    /// query's cache key per request. It reads by id alone and the caller checks the owner: with
+    /// <c>AND integration_id = …</c> in the query, PostgreSQL may take the (integration_id, external_id) index whenever
+    /// its statistics make the partner look small (a new partner, until the next ANALYZE) and filter all of that
+    /// partner's purchases for one read; by the primary key it is always one row (docs/performance.md, "Sixth session").
     /// </summary>
-    private static readonly Func<AppDbContext, string, int, CancellationToken, Task<Payment?>> FindOwnPayment =
-        EF.CompileAsyncQuery((AppDbContext db, string id, int integrationId, CancellationToken _) =>
-            db.Payments.AsNoTracking().FirstOrDefault(p => p.Id == id && p.IntegrationId == integrationId));
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<Payment?>> FindPayment =
+        EF.CompileAsyncQuery((AppDbContext db, string id, CancellationToken _) => db.Payments.AsNoTracking().FirstOrDefault(p => p.Id == id));
 
     private static async Task<IResult> GetPaymentAsync(string paymentId, HttpContext http, AppDbContext db)
     {
@@ -113,8 +115,9 @@ public static class PaymentsApi
         {
             return ApiResults.Error(PaymentNotFound);
         }
-        var payment = await FindOwnPayment(db, paymentId, integration.Id, http.RequestAborted);
-        return payment is null ? ApiResults.Error(PaymentNotFound) : ApiResults.Ok(payment.ToDetail());
+        var payment = await FindPayment(db, paymentId, http.RequestAborted);
+        // Another integration's purchase is not found, exactly like an id that does not exist.
+        return payment is null || payment.IntegrationId != integration.Id ? ApiResults.Error(PaymentNotFound) : ApiResults.Ok(payment.ToDetail());
     }
 
     private static async Task<IResult> ListPaymentsAsync(HttpContext http, AppDbContext db)

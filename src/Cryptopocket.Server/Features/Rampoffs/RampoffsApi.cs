@@ -100,8 +100,11 @@ public static class RampoffsApi
         {
             return ApiResults.Error(ErrorCodes.RampoffNotFound);
         }
-        var rampoff = await db.Rampoffs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.IntegrationId == integration.Id, http.RequestAborted);
-        return rampoff is null ? ApiResults.Error(ErrorCodes.RampoffNotFound) : ApiResults.Ok(rampoff.ToDetail());
+        // By the primary key alone, the owner checked here: see PaymentsApi.FindPayment for why.
+        var rampoff = await db.Rampoffs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, http.RequestAborted);
+        return rampoff is null || rampoff.IntegrationId != integration.Id
+            ? ApiResults.Error(ErrorCodes.RampoffNotFound)
+            : ApiResults.Ok(rampoff.ToDetail());
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, AppDbContext db)
