@@ -68,12 +68,16 @@ public static class CoreServices
     /// </summary>
     public static string WithConnectionDefaults(string connectionString)
     {
+        // The keys the operator wrote, compared as keys: a substring test would take "Auto Prepare Min Usages" for
+        // "Max Auto Prepare", or a password's text for a setting.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains(nameof(builder.MaxAutoPrepare)))
         {
             builder.MaxAutoPrepare = 20;
         }
-        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains(nameof(builder.NoResetOnClose)))
         {
             builder.NoResetOnClose = true;
         }

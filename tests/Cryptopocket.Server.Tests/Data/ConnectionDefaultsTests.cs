@@ -32,6 +32,8 @@ public sealed class ConnectionDefaultsTests
     [InlineData("Host=db;Username=app;Max Auto Prepare=0;No Reset On Close=false", 0, false)]
     [InlineData("Host=db;Username=app;max auto prepare=5", 5, true)]
     [InlineData("Host=db;Username=app;no reset on close=false", 20, false)]
+    [InlineData("Host=db;Username=app;Auto Prepare Min Usages=2", 20, true)]
+    [InlineData("Host=db;Username=app;Password='Max Auto Prepare=0;No Reset On Close=false'", 20, true)]
     public void WhatTheOperatorSetIsKept(string connectionString, int autoPrepare, bool noReset)
     {
         var used = new NpgsqlConnectionStringBuilder(CoreServices.WithConnectionDefaults(connectionString));
