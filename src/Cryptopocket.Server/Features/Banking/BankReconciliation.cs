@@ -86,6 +86,7 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
         var known = await KnownReferencesAsync(account, lines, cancellationToken);
         var purchases = await TransferPurchasesByConceptAsync(lines, cancellationToken);
         var staged = new List<string>(lines.Count);
+        var rows = new AppendOnlyRows();
         var alreadyImported = 0;
         try
         {
@@ -96,13 +97,14 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
                     alreadyImported++;
                     continue;
                 }
-                staged.Add(Stage(account, line, source, purchases));
+                staged.Add(Stage(account, line, source, purchases, rows));
             }
             if (staged.Count > 0)
             {
                 // The bank lines and the payments they make commit together: neither is recorded without the other.
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
+                await rows.InsertAsync(db, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
         }
@@ -121,8 +123,9 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
         return true;
     }
 
-    /// <summary>Adds the line's record and, when it pays a purchase, the payment; returns the line's status.</summary>
-    private string Stage(string account, BankStatementLine line, string source, Dictionary<long, Payment> purchasesByConcept)
+    /// <summary>Adds the line's record and, when it pays a purchase, the payment (its ledger lines and event to
+    /// <paramref name="rows"/>); returns the line's status.</summary>
+    private string Stage(string account, BankStatementLine line, string source, Dictionary<long, Payment> purchasesByConcept, AppendOnlyRows rows)
     {
         var record = BankLineMatch.Record(account, line, source, clock.GetUtcNow().UtcDateTime);
         db.BankTransactions.Add(record);
@@ -144,7 +147,7 @@ public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecyc
             {
                 ["method"] = "transfer", ["name"] = line.DebtorName, ["iban"] = line.DebtorIban, ["bank_reference"] = line.EntryReference,
             });
-            lifecycle.StagePaymentReceived(candidate!, holder);
+            lifecycle.StagePaymentReceived(candidate!, holder, rows);
         }
         return record.Status;
     }

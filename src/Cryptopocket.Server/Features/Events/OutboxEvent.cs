@@ -74,16 +74,22 @@ public static class Outbox
 {
     public static OutboxEvent Add(AppDbContext db, int integrationId, string type, string resourceId, string payload, DateTime now)
     {
-        var outboxEvent = new OutboxEvent
-        {
-            Id = "evt_" + Secrets.PublicId(),
-            IntegrationId = integrationId,
-            Type = type,
-            ResourceId = resourceId,
-            Payload = payload,
-            OccurredAt = now,
-        };
+        var outboxEvent = Create(integrationId, type, resourceId, payload, now);
         db.OutboxEvents.Add(outboxEvent);
         return outboxEvent;
     }
+
+    /// <summary>Stages the event with other rows of the caller's transaction, written together after its save.</summary>
+    public static void Add(AppendOnlyRows rows, int integrationId, string type, string resourceId, string payload, DateTime now) =>
+        rows.Add(Create(integrationId, type, resourceId, payload, now));
+
+    private static OutboxEvent Create(int integrationId, string type, string resourceId, string payload, DateTime now) => new()
+    {
+        Id = "evt_" + Secrets.PublicId(),
+        IntegrationId = integrationId,
+        Type = type,
+        ResourceId = resourceId,
+        Payload = payload,
+        OccurredAt = now,
+    };
 }

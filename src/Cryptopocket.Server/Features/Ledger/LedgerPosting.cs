@@ -59,14 +59,19 @@ public sealed class LedgerPosting(string postingId, string? paymentId, DateTime 
 
     public IReadOnlyList<LedgerEntry> Entries => _entries;
 
-    public void AddTo(AppDbContext db)
+    public void AddTo(AppDbContext db) => db.LedgerEntries.AddRange(Balanced());
+
+    /// <summary>Stages the lines with other rows of the caller's transaction, written together after its save.</summary>
+    public void AddTo(AppendOnlyRows rows) => rows.Add(Balanced());
+
+    private List<LedgerEntry> Balanced()
     {
         var unbalanced = _entries.GroupBy(e => e.Asset).Where(g => g.Sum(e => e.Amount) != 0).Select(g => g.Key).ToList();
         if (_entries.Count < 2 || unbalanced.Count > 0)
         {
             throw new InvalidOperationException($"Posting {postingId} does not balance for {string.Join(", ", unbalanced)}.");
         }
-        db.LedgerEntries.AddRange(_entries);
+        return _entries;
     }
 
     private LedgerPosting Add(string account, string asset, decimal amount)

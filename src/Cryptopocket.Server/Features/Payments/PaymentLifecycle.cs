@@ -12,16 +12,24 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
 {
     public async Task RecordPaymentReceivedAsync(Payment payment, string? holderJson, CancellationToken cancellationToken)
     {
-        StagePaymentReceived(payment, holderJson);
-        await SaveAsync(cancellationToken);
+        var rows = new AppendOnlyRows();
+        StagePaymentReceived(payment, holderJson, rows);
+        await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await rows.InsertAsync(db, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     /// <summary>
-    /// What <see cref="RecordPaymentReceivedAsync"/> saves (the status, its ledger posting and its PAY_IN event), added
-    /// to the context without saving: a bank import commits a few hundred purchases with their bank lines in one
-    /// SaveChanges instead of paying a round trip and a commit for each. The caller's save commits it or nothing.
+    /// What <see cref="RecordPaymentReceivedAsync"/> saves, without saving: the status change on the tracked purchase,
+    /// its ledger posting and PAY_IN event in <paramref name="rows"/>. A bank import commits a few hundred purchases
+    /// with their bank lines in one transaction instead of paying a round trip and a commit for each. The caller saves
+    /// the context, then inserts the rows, in one transaction: it commits all of it or nothing.
     /// </summary>
-    public void StagePaymentReceived(Payment payment, string? holderJson)
+    public void StagePaymentReceived(Payment payment, string? holderJson, AppendOnlyRows rows)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         payment.MarkPaymentReceived(holderJson, now);
@@ -34,8 +42,8 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
             .Credit(LedgerAccounts.Trading, payment.FiatSymbol, net)
             .Debit(LedgerAccounts.Trading, payment.CoinSymbol, payment.CoinAmount)
             .Credit(LedgerAccounts.CryptoOwedToCustomers, payment.CoinSymbol, payment.CoinAmount)
-            .AddTo(db);
-        Outbox.Add(db, payment.IntegrationId, EventTypes.PayIn, payment.Id, payment.ToEventPayload(), now);
+            .AddTo(rows);
+        Outbox.Add(rows, payment.IntegrationId, EventTypes.PayIn, payment.Id, payment.ToEventPayload(), now);
     }
 
     public async Task RejectAsync(Payment payment, string reason, CancellationToken cancellationToken)

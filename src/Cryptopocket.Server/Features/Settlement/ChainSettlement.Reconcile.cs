@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Cryptopocket.Server.Data;
 using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Ledger;
 using Cryptopocket.Server.Features.Payments;
@@ -291,7 +292,8 @@ public sealed partial class ChainSettlement
     /// the ones the tracked updates had: a leg changes only from the status and version this round read, a purchase
     /// only from payment_received. A transaction whose legs another instance already finished changes nothing here
     /// (its UPDATE waits for that instance's commit, then matches no row) and is left to it; any other shortfall rolls
-    /// everything back as a concurrency failure, and <see cref="FinishAsync"/> goes one transaction at a time.
+    /// everything back as a concurrency failure, and <see cref="FinishAsync"/> goes one transaction at a time. The ledger
+    /// lines and events go in with multi-row INSERTs (<see cref="AppendOnlyRows"/>), for the same reason.
     /// </remarks>
     private async Task FinishTogetherAsync(IReadOnlyList<Confirmed> confirmed, ChainEndpointOptions chain, CancellationToken cancellationToken)
     {
@@ -343,6 +345,7 @@ public sealed partial class ChainSettlement
                 throw new DbUpdateConcurrencyException($"{ids.Count - changed} of {ids.Count} purchases of {group.Key} changed concurrently.");
             }
         }
+        var rows = new AppendOnlyRows();
         foreach (var (_, paymentId, chainName, _, receipt, feeWei) in finishing)
         {
             var payment = payments[paymentId];
@@ -358,10 +361,10 @@ public sealed partial class ChainSettlement
                 .Credit(inventory, payment.CoinSymbol, payment.CoinAmount)
                 .Debit(LedgerAccounts.NetworkFeeExpense, chain.NativeSymbol, networkFee)
                 .Credit(inventory, chain.NativeSymbol, networkFee)
-                .AddTo(db);
-            Outbox.Add(db, payment.IntegrationId, EventTypes.CoinsSent, payment.Id, payment.ToEventPayload(), now);
+                .AddTo(rows);
+            Outbox.Add(rows, payment.IntegrationId, EventTypes.CoinsSent, payment.Id, payment.ToEventPayload(), now);
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await rows.InsertAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

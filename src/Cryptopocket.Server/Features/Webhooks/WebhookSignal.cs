@@ -118,13 +118,19 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
         {
             return;
         }
-        HashSet<string>? types = null;
-        foreach (var entry in context.ChangeTracker.Entries<OutboxEvent>())
+        Remember(context, context.ChangeTracker.Entries<OutboxEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Type));
+    }
+
+    /// <summary>
+    /// Remembers the types of events written without the change tracker (<see cref="Data.AppendOnlyRows"/>), inside the
+    /// context's current transaction: its commit signals them like tracked ones.
+    /// </summary>
+    public static void Remember(DbContext context, IEnumerable<string> types)
+    {
+        HashSet<string>? pending = null;
+        foreach (var type in types)
         {
-            if (entry.State == EntityState.Added)
-            {
-                (types ??= PendingContexts.GetValue(context, _ => new HashSet<string>(StringComparer.Ordinal))).Add(entry.Entity.Type);
-            }
+            (pending ??= PendingContexts.GetValue(context, _ => new HashSet<string>(StringComparer.Ordinal))).Add(type);
         }
     }
 
