@@ -38,10 +38,12 @@ internal static class MultiRowInsert
         var entityType = db.Model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).ToList();
+        // Each column's getter and type mapping looked up once, not once per row.
+        var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
+            .Select(p => (Property: p, Getter: p.GetGetter(), Mapping: p.GetRelationalTypeMapping())).ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
         var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} " +
-                   $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!)))}) VALUES ";
+                   $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)))}) VALUES ";
         // Only makes the parameters; EF runs the statement on its own command, in the current transaction.
         await using var parameterFactory = db.Database.GetDbConnection().CreateCommand();
         foreach (var chunk in rows.Chunk(RowsPerStatement))
@@ -53,11 +55,10 @@ internal static class MultiRowInsert
                 text.Append(parameters.Count == 0 ? "(" : ", (");
                 for (var c = 0; c < columns.Count; c++)
                 {
-                    var property = columns[c];
+                    var (property, getter, mapping) = columns[c];
                     var name = "p" + parameters.Count;
                     text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-                    var value = property.GetGetter().GetClrValueUsingContainingEntity(row);
-                    parameters.Add(property.GetRelationalTypeMapping().CreateParameter(parameterFactory, name, value, property.IsNullable));
+                    parameters.Add(mapping.CreateParameter(parameterFactory, name, getter.GetClrValueUsingContainingEntity(row), property.IsNullable));
                 }
                 text.Append(')');
             }

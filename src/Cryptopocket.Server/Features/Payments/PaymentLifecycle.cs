@@ -14,13 +14,7 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
     {
         var rows = new AppendOnlyRows();
         StagePaymentReceived(payment, holderJson, rows);
-        await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await rows.InsertAsync(db, cancellationToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
+        await SaveAsync(cancellationToken, rows);
     }
 
     /// <summary>
@@ -68,10 +62,15 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
         await SaveAsync(cancellationToken);
     }
 
-    private async Task SaveAsync(CancellationToken cancellationToken)
+    /// <summary>The tracked changes, then any staged <paramref name="rows"/>, in one transaction (the caller's, if open).</summary>
+    private async Task SaveAsync(CancellationToken cancellationToken, AppendOnlyRows? rows = null)
     {
         await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        if (rows is not null)
+        {
+            await rows.InsertAsync(db, cancellationToken);
+        }
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
