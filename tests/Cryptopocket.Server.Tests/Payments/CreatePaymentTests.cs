@@ -112,6 +112,46 @@ public sealed class CreatePaymentTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task ConcurrentDetailReadsEachAnswerTheirOwnPurchaseAndNoOneElses()
+    {
+        // Concurrent reads share queries (BatchedReads): the owner check must still hold per request.
+        var owner = await PurchaseKit.CreateAsync(server);
+        var stranger = await PurchaseKit.CreateAsync(server);
+        var ownerUser = await owner.ApprovedCustomerAsync();
+        var strangerUser = await stranger.ApprovedCustomerAsync();
+        var owners = new List<string>();
+        var strangers = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            owners.Add(await owner.CreateAsync(PurchaseKit.CardBody(ownerUser, 10m + i)));
+            strangers.Add(await stranger.CreateAsync(PurchaseKit.CardBody(strangerUser, 20m + i)));
+        }
+        var missing = new string('x', 25);
+        var asks = Enumerable.Range(0, 60).Select(i => (i % 3) switch
+        {
+            0 => (Kit: owner, Id: owners[i % 4], Expected: owners[i % 4]),
+            1 => (Kit: stranger, Id: owners[i % 4], Expected: (string?)null),
+            _ => (Kit: i % 2 == 0 ? owner : stranger, Id: i % 4 == 0 ? missing : strangers[i % 4], Expected: i % 4 != 0 && i % 2 == 1 ? strangers[i % 4] : null),
+        }).ToList();
+
+        var answers = await Task.WhenAll(asks.Select(ask => ask.Kit.Http.GetAsync($"/api/payment/{ask.Id}")));
+
+        for (var i = 0; i < asks.Count; i++)
+        {
+            if (asks[i].Expected is { } expected)
+            {
+                var json = await answers[i].JsonAsync();
+                Assert.Equal("ok", json.GetProperty("status").GetString());
+                Assert.Equal(expected, json.GetProperty("data").GetProperty("id").GetString());
+            }
+            else
+            {
+                await answers[i].AssertBusinessErrorAsync("payment_not_found");
+            }
+        }
+    }
+
+    [Fact]
     public async Task AnotherIntegrationsCustomerCannotBuy()
     {
         var owner = await PurchaseKit.CreateAsync(server);
