@@ -22,9 +22,7 @@ public sealed class BatchedReads<TRow> where TRow : class
     private readonly Func<AppDbContext, string[], CancellationToken, Task<List<TRow>>> read;
     private readonly Func<TRow, string> keyOf;
     private readonly ILogger logger;
-    private readonly Lock gate = new();
-    private List<Waiter> queued = [];
-    private bool draining;
+    private readonly BatchDrain<Waiter> drain;
 
     /// <param name="read">Reads the rows whose keys are among the given ones (any order, missing keys simply absent).</param>
     /// <param name="keyOf">A row's key, compared ordinally with the key asked for.</param>
@@ -35,78 +33,39 @@ public sealed class BatchedReads<TRow> where TRow : class
         this.read = read;
         this.keyOf = keyOf;
         this.logger = logger;
+        drain = new BatchDrain<Waiter>(ReadAsync, Fail, MaxKeysPerQuery);
     }
 
     /// <summary>The row with that key, or null. Cancelling stops the wait, not the query other requests share.</summary>
     public Task<TRow?> FindAsync(string key, CancellationToken cancellationToken)
     {
         var waiter = new Waiter(key);
-        bool start;
-        lock (gate)
-        {
-            queued.Add(waiter);
-            start = !draining;
-            draining = true;
-        }
-        if (start)
-        {
-            // Not on the request's own flow: the drain outlives the request that started it and serves others.
-            ThreadPool.UnsafeQueueUserWorkItem(static reads => _ = reads.DrainAsync(), this, preferLocal: false);
-        }
+        drain.Enqueue(waiter);
         return waiter.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task DrainAsync()
-    {
-        while (true)
-        {
-            List<Waiter> batch;
-            lock (gate)
-            {
-                if (queued.Count == 0)
-                {
-                    draining = false;
-                    return;
-                }
-                if (queued.Count <= MaxKeysPerQuery)
-                {
-                    batch = queued;
-                    queued = [];
-                }
-                else
-                {
-                    batch = queued.GetRange(0, MaxKeysPerQuery);
-                    queued.RemoveRange(0, MaxKeysPerQuery);
-                }
-            }
-            await ReadAsync(batch);
-        }
     }
 
     private async Task ReadAsync(List<Waiter> batch)
     {
-        try
+        var keys = batch.Select(w => w.Key).Distinct(StringComparer.Ordinal).ToArray();
+        List<TRow> rows;
+        await using (var db = await contexts.CreateDbContextAsync())
         {
-            var keys = batch.Select(w => w.Key).Distinct(StringComparer.Ordinal).ToArray();
-            List<TRow> rows;
-            await using (var db = await contexts.CreateDbContextAsync())
-            {
-                rows = await read(db, keys, CancellationToken.None);
-            }
-            var byKey = rows.ToDictionary(keyOf, StringComparer.Ordinal);
-            foreach (var waiter in batch)
-            {
-                waiter.TrySetResult(byKey.GetValueOrDefault(waiter.Key));
-            }
+            rows = await read(db, keys, CancellationToken.None);
         }
-        catch (Exception exception)
+        var byKey = rows.ToDictionary(keyOf, StringComparer.Ordinal);
+        foreach (var waiter in batch)
         {
-            // Every request of the batch answers as a failed read would have; the next batch tries afresh.
-            logger.LogWarning(exception, "A batched read of {Count} keys failed", batch.Count);
-            foreach (var waiter in batch)
-            {
-                waiter.TrySetException(exception);
-            }
+            waiter.TrySetResult(byKey.GetValueOrDefault(waiter.Key));
+        }
+    }
+
+    /// <summary>Every request of the batch answers as a failed read would have; the next batch tries afresh.</summary>
+    private void Fail(List<Waiter> batch, Exception exception)
+    {
+        logger.LogWarning(exception, "A batched read of {Count} keys failed", batch.Count);
+        foreach (var waiter in batch)
+        {
+            waiter.TrySetException(exception);
         }
     }
 

@@ -45,4 +45,17 @@ public static class DatabaseTransactions
             .AsNoTracking().ToListAsync(cancellationToken);
         return rows.SingleOrDefault();
     }
+
+    /// <summary>
+    /// Inside a transaction: these customers, each locked as <see cref="LockCustomerAsync"/> locks one (in id order,
+    /// so two such transactions cannot deadlock), by id; untracked. Ids without a customer are absent.
+    /// </summary>
+    public static async Task<Dictionary<long, Customer>> ReadCustomersForUpdateAsync(this AppDbContext db, long[] customerIds,
+        CancellationToken cancellationToken)
+    {
+        var customers = db.Database.IsNpgsql()
+            ? db.Customers.FromSql($"SELECT * FROM customers WHERE id = ANY({customerIds}) ORDER BY id FOR UPDATE")
+            : db.Customers.Where(c => customerIds.Contains(c.Id));
+        return await customers.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken);
+    }
 }

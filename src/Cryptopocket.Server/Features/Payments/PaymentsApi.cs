@@ -19,6 +19,7 @@ public static class PaymentsApi
     {
         services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
         services.AddScoped<PurchaseCreation>();
+        services.AddSingleton<PurchaseBatches>();
         services.AddScoped<PaymentLifecycle>();
         services.AddScoped<Banking.BankReconciliation>();
         services.AddScoped<Gateway.GatewayContext>();
@@ -59,7 +60,9 @@ public static class PaymentsApi
         {
             return ApiResults.Error(ErrorCodes.FiatNotSupported, "Purchases are paid in EUR only.");
         }
-        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => urls.KycForm(http.Request, c.KycToken), http.RequestAborted);
+        // The KYC link is built from the request's base beforehand: the purchase may be decided in a batch that outlives this request.
+        var kycBase = urls.Base(http.Request);
+        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => PublicUrls.KycForm(kycBase, c.KycToken), http.RequestAborted);
         if (outcome.Payment is not { } payment)
         {
             return ApiResults.Error(outcome.ErrorCode!, outcome.Message, outcome.Data);
@@ -91,7 +94,9 @@ public static class PaymentsApi
         {
             return ApiResults.Error(ErrorCodes.GuidedPaymentEurOnly);
         }
-        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => urls.KycForm(http.Request, c.KycToken), http.RequestAborted);
+        // The KYC link is built from the request's base beforehand: the purchase may be decided in a batch that outlives this request.
+        var kycBase = urls.Base(http.Request);
+        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => PublicUrls.KycForm(kycBase, c.KycToken), http.RequestAborted);
         if (outcome.Payment is not { } payment)
         {
             return ApiResults.Error(outcome.ErrorCode!, outcome.Message, outcome.Data);
