@@ -126,6 +126,9 @@ public sealed class AppendOnlyRowsTests(ServerFixture server) : IClassFixture<Se
             await using var transaction = await db.Database.BeginTransactionAsync();
             await rows.InsertAsync(db, CancellationToken.None);
             await transaction.RollbackAsync();
+            // The next commit on this context (pooled: any later user's) must not signal what was rolled back.
+            await using var next = await db.Database.BeginTransactionAsync();
+            await next.CommitAsync();
             return 0;
         });
 

@@ -79,7 +79,7 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context) is { } types)
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context, null) is { } types)
         {
             await WebhookNotifications.WakeDispatchersAsync(signal, context.Database, types);
         }
@@ -88,7 +88,7 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context) is { } types)
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context, null) is { } types)
         {
             WebhookNotifications.WakeDispatchers(signal, context.Database, types);
         }
@@ -97,7 +97,7 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
 
     public async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && Take(context) is { } types)
+        if (eventData.Context is { } context && Take(context, eventData.TransactionId) is { } types)
         {
             await WebhookNotifications.WakeDispatchersAsync(signal, context.Database, types);
         }
@@ -105,7 +105,7 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (eventData.Context is { } context && Take(context) is { } types)
+        if (eventData.Context is { } context && Take(context, eventData.TransactionId) is { } types)
         {
             WebhookNotifications.WakeDispatchers(signal, context.Database, types);
         }
@@ -127,15 +127,41 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
     /// </summary>
     public static void Remember(DbContext context, IEnumerable<string> types)
     {
-        HashSet<string>? pending = null;
+        var transactionId = context.Database.CurrentTransaction?.TransactionId;
+        Pending? pending = null;
         foreach (var type in types)
         {
-            (pending ??= PendingContexts.GetValue(context, _ => new HashSet<string>(StringComparer.Ordinal))).Add(type);
+            if (pending is null && (!PendingContexts.TryGetValue(context, out pending) || pending.TransactionId != transactionId))
+            {
+                // What an earlier transaction of this (pooled) context left, rolled back or disposed uncommitted, is dropped.
+                pending = new Pending(transactionId);
+                PendingContexts.AddOrUpdate(context, pending);
+            }
+            pending.Types.Add(type);
         }
     }
 
-    private static HashSet<string>? Take(DbContext context) =>
-        PendingContexts.TryGetValue(context, out var types) && PendingContexts.Remove(context) ? types : null;
+    /// <summary>
+    /// The types remembered for the transaction that just committed; null for a save outside a transaction (EF's own
+    /// transaction commits it). Anything else remembered on the context belonged to a transaction that never
+    /// committed: dropped, never signalled.
+    /// </summary>
+    private static HashSet<string>? Take(DbContext context, Guid? committedTransactionId)
+    {
+        if (!PendingContexts.TryGetValue(context, out var pending))
+        {
+            return null;
+        }
+        PendingContexts.Remove(context);
+        return pending.TransactionId is null || pending.TransactionId == committedTransactionId ? pending.Types : null;
+    }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, HashSet<string>> PendingContexts = new();
+    /// <summary>Event types added in one transaction (none: a save outside a transaction), not yet committed.</summary>
+    private sealed class Pending(Guid? transactionId)
+    {
+        public Guid? TransactionId { get; } = transactionId;
+        public HashSet<string> Types { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, Pending> PendingContexts = new();
 }
