@@ -60,9 +60,7 @@ public static class PaymentsApi
         {
             return ApiResults.Error(ErrorCodes.FiatNotSupported, "Purchases are paid in EUR only.");
         }
-        // The KYC link is built from the request's base beforehand: the purchase may be decided in a batch that outlives this request.
-        var kycBase = urls.Base(http.Request);
-        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => PublicUrls.KycForm(kycBase, c.KycToken), http.RequestAborted);
+        var outcome = await creation.CreateAsync(integration, parsed.Request!, urls.Base(http.Request), http.RequestAborted);
         if (outcome.Payment is not { } payment)
         {
             return ApiResults.Error(outcome.ErrorCode!, outcome.Message, outcome.Data);
@@ -94,9 +92,7 @@ public static class PaymentsApi
         {
             return ApiResults.Error(ErrorCodes.GuidedPaymentEurOnly);
         }
-        // The KYC link is built from the request's base beforehand: the purchase may be decided in a batch that outlives this request.
-        var kycBase = urls.Base(http.Request);
-        var outcome = await creation.CreateAsync(integration, parsed.Request!, c => PublicUrls.KycForm(kycBase, c.KycToken), http.RequestAborted);
+        var outcome = await creation.CreateAsync(integration, parsed.Request!, urls.Base(http.Request), http.RequestAborted);
         if (outcome.Payment is not { } payment)
         {
             return ApiResults.Error(outcome.ErrorCode!, outcome.Message, outcome.Data);

@@ -38,7 +38,6 @@ public sealed class PurchaseBatches
     /// <summary>Purchases per transaction: more than a busy server's connections; the transaction stays short.</summary>
     public const int MaxPurchasesPerBatch = 128;
 
-
     private readonly IDbContextFactory<AppDbContext> contexts;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
@@ -53,7 +52,7 @@ public sealed class PurchaseBatches
         // connections (docs/performance.md, "Eighth session"): one at a time 2,200–2,300 purchases/s, two 2,400–2,800,
         // four no better. Two cannot deadlock: each locks its customers in id order. SQLite has one writer at a time.
         Drains = options.Provider == DatabaseProvider.Postgres ? 2 : 1;
-        drain = new BatchDrain<PurchaseDraft>(CreateAsync, Fail, MaxPurchasesPerBatch, Drains);
+        drain = new BatchDrain<PurchaseDraft>(StoreAsync, Fail, MaxPurchasesPerBatch, Drains);
     }
 
     /// <summary>Batches in flight at most.</summary>
@@ -66,7 +65,7 @@ public sealed class PurchaseBatches
         return draft.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task CreateAsync(List<PurchaseDraft> drafts)
+    private async Task StoreAsync(List<PurchaseDraft> drafts)
     {
         var outcomes = new PurchaseOutcome[drafts.Count];
         await using (var db = await contexts.CreateDbContextAsync())

@@ -28,7 +28,11 @@ public sealed class PurchaseCreation(
     public const string ReinforcedKycMessage =
         "Failed to create payment, you need complete the onboarding_link to increase your operational amount limits";
 
-    public async Task<PurchaseOutcome> CreateAsync(CallingIntegration integration, PurchaseRequest request, Func<Customer, string> kycUrl, CancellationToken cancellationToken)
+    /// <param name="publicBase">
+    /// The public base URL (<see cref="PublicUrls.Base"/>) for a refusal's KYC link, taken from the request beforehand:
+    /// the purchase may be decided in a batch that outlives the request.
+    /// </param>
+    public async Task<PurchaseOutcome> CreateAsync(CallingIntegration integration, PurchaseRequest request, string publicBase, CancellationToken cancellationToken)
     {
         if (request.ExternalId is not null && await FindByExternalIdAsync(integration.Id, request.ExternalId, cancellationToken) is { } existing)
         {
@@ -45,7 +49,7 @@ public sealed class PurchaseCreation(
         var card = method?.Code == PaymentTypes.Card;
         PurchaseOutcome Decide(Customer? customer, DateTime now)
         {
-            var (refusal, quote) = Check(integration, request, customer, listing, method, price, kycUrl);
+            var (refusal, quote) = Check(integration, request, customer, listing, method, price, publicBase);
             return refusal ?? new PurchaseOutcome(NewPayment(integration, request, customer!, method!, listing!.Value.Asset, listing.Value.Chain, quote!, now), null);
         }
 
@@ -122,7 +126,7 @@ public sealed class PurchaseCreation(
 
     /// <summary>The business rules other than the card limit, in the order their refusals are documented; else the quote.</summary>
     private (PurchaseOutcome? Refusal, QuoteBreakdown? Quote) Check(CallingIntegration integration, PurchaseRequest request, Customer? customer,
-        (AssetOptions Asset, ChainOptions Chain)? listing, PaymentMethodOptions? method, PricePoint? price, Func<Customer, string> kycUrl)
+        (AssetOptions Asset, ChainOptions Chain)? listing, PaymentMethodOptions? method, PricePoint? price, string publicBase)
     {
         if (customer is null)
         {
@@ -134,7 +138,7 @@ public sealed class PurchaseCreation(
         }
         if (!customer.KycValid)
         {
-            return (PurchaseOutcome.Refused(ErrorCodes.RequireKyc, "The customer must complete KYC first.", kycUrl(customer)), null);
+            return (PurchaseOutcome.Refused(ErrorCodes.RequireKyc, "The customer must complete KYC first.", PublicUrls.KycForm(publicBase, customer.KycToken)), null);
         }
         if (listing is not { } found || !found.Asset.BuyEnabled)
         {
