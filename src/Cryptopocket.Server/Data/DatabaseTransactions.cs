@@ -16,39 +16,32 @@ public static class DatabaseTransactions
         db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
 
     /// <summary>
-    /// Serialises writers that check a customer-wide rule (a quarterly limit) before inserting: on PostgreSQL a row
-    /// lock on the customer; on SQLite the IMMEDIATE transaction already holds the database's write lock.
-    /// </summary>
-    public static async Task LockCustomerAsync(this AppDbContext db, long customerId, CancellationToken cancellationToken)
-    {
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM customers WHERE id = {customerId} FOR UPDATE", cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// The integration's customer with that id, or null; untracked. With <paramref name="forUpdate"/>, inside a
-    /// transaction: also <see cref="LockCustomerAsync"/>, in the same round trip (nothing is locked when there is no
-    /// such customer).
+    /// The integration's customer with that id, or null. Without <paramref name="forUpdate"/>: untracked. With it,
+    /// inside a transaction: tracked, and locked in the same round trip, which serialises writers that check a
+    /// customer-wide rule (the quarterly card limit) before they write; on SQLite the IMMEDIATE transaction already
+    /// holds the database's write lock. Nothing is locked when there is no such customer.
     /// </summary>
     public static async Task<Customer?> ReadCustomerAsync(this AppDbContext db, long customerId, int integrationId, bool forUpdate,
         CancellationToken cancellationToken)
     {
-        if (!forUpdate || !db.Database.IsNpgsql())
+        if (!forUpdate)
         {
             return await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
+        }
+        if (!db.Database.IsNpgsql())
+        {
+            return await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
         }
         // Not composed with LINQ: EF would wrap the locking query in a subquery.
         var rows = await db.Customers
             .FromSql($"SELECT * FROM customers WHERE id = {customerId} AND integration_id = {integrationId} FOR UPDATE")
-            .AsNoTracking().ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken);
         return rows.SingleOrDefault();
     }
 
     /// <summary>
-    /// Inside a transaction: these customers, each locked as <see cref="LockCustomerAsync"/> locks one (in id order,
-    /// so two such transactions cannot deadlock), by id; untracked. Ids without a customer are absent.
+    /// Inside a transaction: these customers, tracked and each locked as <see cref="ReadCustomerAsync"/> locks one
+    /// (in id order, so two such transactions cannot deadlock), by id. Ids without a customer are absent.
     /// </summary>
     public static async Task<Dictionary<long, Customer>> ReadCustomersForUpdateAsync(this AppDbContext db, long[] customerIds,
         CancellationToken cancellationToken)
@@ -56,6 +49,6 @@ public static class DatabaseTransactions
         var customers = db.Database.IsNpgsql()
             ? db.Customers.FromSql($"SELECT * FROM customers WHERE id = ANY({customerIds}) ORDER BY id FOR UPDATE")
             : db.Customers.Where(c => customerIds.Contains(c.Id));
-        return await customers.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken);
+        return await customers.ToDictionaryAsync(c => c.Id, cancellationToken);
     }
 }

@@ -44,6 +44,16 @@ public sealed class Customer
 
     public bool KycValid => KycStatus == KycStatuses.Valid;
 
+    /// <summary>
+    /// The UTC quarter (its first day) that <see cref="CardUseCents"/> counts, or null where it was never kept (a
+    /// customer from before it was): then the quarter's card purchases are summed once. Kept by
+    /// <see cref="Payments.CardLimit"/>, with the customer's row locked, in the transaction that changes the purchases.
+    /// </summary>
+    public DateTime? CardUseQuarter { get; set; }
+
+    /// <summary>Card purchases of <see cref="CardUseQuarter"/> that still count against the quarterly card limit, in cents.</summary>
+    public long CardUseCents { get; set; }
+
     /// <summary>The customer submitted the form: the provider now has a case to decide.</summary>
     public void SubmitKyc(DateTime now)
     {

@@ -60,11 +60,17 @@ public sealed class GatewayContext(
         await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
         if (method == PaymentTypes.Card && payment.PaymentType != PaymentTypes.Card)
         {
-            await db.LockCustomerAsync(payment.CustomerId, cancellationToken);
-            if (await CardLimit.WouldExceedAsync(db, payment.CustomerId, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, payment.Id, cancellationToken))
+            var customer = (await db.ReadCustomerAsync(payment.CustomerId, payment.IntegrationId, forUpdate: true, cancellationToken))!;
+            await CardLimit.BringUpToDateAsync(db, [customer], now, cancellationToken);
+            if (customer.CardUseCents + payment.FiatAmountCents > CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit))
             {
                 return "The quarterly card limit would be exceeded; choose another method.";
             }
+            CardLimit.Add(customer, payment.FiatAmountCents, payment.CreatedAt);
+        }
+        else if (method != PaymentTypes.Card && CardLimit.Counts(payment))
+        {
+            await CardLimit.ReleaseAsync(db, payment, cancellationToken);
         }
         payment.ChooseMethod(method, (long)(quote.ProcessingFee * 100), (long)(quote.PartnerFee * 100), quote.CoinAmount, now);
         payment.SetWallet(wallet, now);

@@ -43,17 +43,19 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
     public async Task RejectAsync(Payment payment, string reason, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var counted = CardLimit.Counts(payment);
         payment.Reject(reason, now);
         Outbox.Add(db, payment.IntegrationId, EventTypes.PaymentFailed, payment.Id, payment.ToEventPayload(), now);
-        await SaveAsync(cancellationToken);
+        await SaveAsync(cancellationToken, releaseCardUse: counted ? payment : null);
     }
 
     public async Task ExpireAsync(Payment payment, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var counted = CardLimit.Counts(payment);
         payment.Expire(now);
         Outbox.Add(db, payment.IntegrationId, EventTypes.PaymentFailed, payment.Id, payment.ToEventPayload(), now);
-        await SaveAsync(cancellationToken);
+        await SaveAsync(cancellationToken, releaseCardUse: counted ? payment : null);
     }
 
     public async Task MarkPendingBankAsync(Payment payment, CancellationToken cancellationToken)
@@ -62,10 +64,18 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
         await SaveAsync(cancellationToken);
     }
 
-    /// <summary>The tracked changes, then any staged <paramref name="rows"/>, in one transaction (the caller's, if open).</summary>
-    private async Task SaveAsync(CancellationToken cancellationToken, AppendOnlyRows? rows = null)
+    /// <summary>
+    /// The tracked changes, then any staged <paramref name="rows"/>, in one transaction (the caller's, if open). A card
+    /// purchase that stops counting (<paramref name="releaseCardUse"/>) leaves its customer's card use first: the
+    /// customer's row is locked before the purchase's, as every writer of both does.
+    /// </summary>
+    private async Task SaveAsync(CancellationToken cancellationToken, AppendOnlyRows? rows = null, Payment? releaseCardUse = null)
     {
         await using var transaction = await db.BeginOrJoinAsync(cancellationToken);
+        if (releaseCardUse is not null)
+        {
+            await CardLimit.ReleaseAsync(db, releaseCardUse, cancellationToken);
+        }
         await db.SaveChangesAsync(cancellationToken);
         if (rows is not null)
         {

@@ -23,13 +23,13 @@ public sealed class PurchaseDraft(int integrationId, long userId, bool card, lon
 
 /// <summary>
 /// Creates the purchases of many concurrent requests in one transaction: their customers read and locked with one
-/// statement, their quarterly card use summed with one, the purchases inserted with one round trip, one commit.
+/// statement, the purchases and their customers' card use written with one round trip, one commit.
 /// Alone, a card purchase is four round trips and its commit; on a small machine those cost more than the database's
 /// work (docs/performance.md, "Eighth session").
 /// </summary>
 /// <remarks>
-/// Exactly as strict as one at a time: the customers stay locked until the commit, their card use is read after the
-/// lock, and the batch's own purchases are added to it in arrival order, so the limit holds across the batch and
+/// Exactly as strict as one at a time: the customers stay locked until the commit, their card use (<see cref="CardLimit"/>)
+/// is read with the lock, and the batch's own purchases are added to it in arrival order, so the limit holds across the batch and
 /// against other batches and instances. If the batch fails (a clashing concept or external id, a lost connection),
 /// nothing of it is stored and each of its purchases is created again alone, where those cases are handled.
 /// </remarks>
@@ -73,8 +73,8 @@ public sealed class PurchaseBatches
         {
             var customers = await db.ReadCustomersForUpdateAsync(drafts.Select(d => d.UserId).Distinct().ToArray(), CancellationToken.None);
             var now = clock.GetUtcNow().UtcDateTime;
-            var cardCustomers = drafts.Where(d => d.Card && customers.ContainsKey(d.UserId)).Select(d => d.UserId).Distinct().ToArray();
-            var used = cardCustomers.Length == 0 ? [] : await CardLimit.UsedAsync(db, cardCustomers, now, CancellationToken.None);
+            var cardCustomers = drafts.Where(d => d.Card).Select(d => customers.GetValueOrDefault(d.UserId)).OfType<Customer>().Distinct().ToList();
+            await CardLimit.BringUpToDateAsync(db, cardCustomers, now, CancellationToken.None);
             for (var i = 0; i < drafts.Count; i++)
             {
                 var draft = drafts[i];
@@ -86,16 +86,17 @@ public sealed class PurchaseBatches
                 }
                 if (draft.Card)
                 {
-                    var total = used.GetValueOrDefault(payment.CustomerId) + payment.FiatAmountCents;
-                    if (total > draft.LimitCents)
+                    // The customer's use already holds the purchases of this batch decided before this one.
+                    if (customer!.CardUseCents + payment.FiatAmountCents > draft.LimitCents)
                     {
                         outcomes[i] = draft.LimitRefusal;
                         continue;
                     }
-                    used[payment.CustomerId] = total;
+                    CardLimit.Add(customer, payment.FiatAmountCents, payment.CreatedAt);
                 }
                 db.Payments.Add(payment);
             }
+            // One round trip: the purchases and their customers' card use.
             await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }

@@ -86,9 +86,14 @@ public sealed class PurchaseCreation(
                 {
                     return outcome;
                 }
-                if (card && await CardLimit.WouldExceedAsync(db, customer!.Id, payment.FiatAmountCents, options.CurrentValue.QuarterlyCardLimit, now, null, cancellationToken))
+                if (card)
                 {
-                    return CardLimitRefusal();
+                    await CardLimit.BringUpToDateAsync(db, [customer!], now, cancellationToken);
+                    if (customer!.CardUseCents + payment.FiatAmountCents > CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit))
+                    {
+                        return CardLimitRefusal();
+                    }
+                    CardLimit.Add(customer, payment.FiatAmountCents, payment.CreatedAt);
                 }
                 db.Payments.Add(payment);
                 await db.SaveChangesAsync(cancellationToken);
