@@ -22,8 +22,10 @@ public sealed class WebhookDurabilityTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        // A short attempt timeout keeps the lease of a killed attempt (timeout + 20 s) brief.
-        await File.WriteAllTextAsync(Path.Combine(_database.DataDir, "cryptopocket.json"), """{"Webhooks":{"Timeout":"00:00:02"}}""");
+        // A short attempt timeout keeps the lease of a killed attempt (timeout + 20 s) brief. One delivery in flight per
+        // subscription (test events are each their own resource, so by default several go at once): the kill lands
+        // while later events still wait, and first arrivals can be checked against the order the events were made.
+        await File.WriteAllTextAsync(Path.Combine(_database.DataDir, "cryptopocket.json"), """{"Webhooks":{"Timeout":"00:00:02","InFlightPerSubscription":1}}""");
         var migrate = await Cli.RunAsync(_database.DataDir, ["migrate", .. DataOptions]);
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
         _receiver = await WebhookReceiver.StartAsync();

@@ -11,10 +11,16 @@ namespace Cryptopocket.Server.Tests.Infrastructure;
 /// <summary>A partner's webhook endpoint on loopback: records every request; can be told to be "down".</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTime At);
+    /// <param name="Arrived">When the request came in, and <paramref name="Answered"/> when it was answered (<see cref="System.Diagnostics.Stopwatch"/> ticks): which requests overlapped.</param>
+    public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTime At, long Arrived = 0, long Answered = 0);
 
     private readonly WebApplication _app;
     private int _failuresLeft;
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>The most requests the receiver was handling at one time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
@@ -32,16 +38,28 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var receiver = new WebhookReceiver(app);
         app.MapPost("/{**path}", async (HttpContext http) =>
         {
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer);
-            await Task.Delay(receiver.Delay);
-            if (Interlocked.Decrement(ref receiver._failuresLeft) >= 0)
+            var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
+            var inFlight = Interlocked.Increment(ref receiver._inFlight);
+            try
             {
-                return Results.Text("down for maintenance", statusCode: 503);
+                for (var max = receiver.MaxInFlight; inFlight > max && Interlocked.CompareExchange(ref receiver._maxInFlight, inFlight, max) != max; max = receiver.MaxInFlight)
+                {
+                }
+                using var buffer = new MemoryStream();
+                await http.Request.Body.CopyToAsync(buffer);
+                await Task.Delay(receiver.Delay);
+                if (Interlocked.Decrement(ref receiver._failuresLeft) >= 0)
+                {
+                    return Results.Text("down for maintenance", statusCode: 503);
+                }
+                receiver.Requests.Enqueue(new Received(http.Request.Path, http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                    buffer.ToArray(), DateTime.UtcNow, arrived, System.Diagnostics.Stopwatch.GetTimestamp()));
+                return Results.Text("ok");
             }
-            receiver.Requests.Enqueue(new Received(http.Request.Path, http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                buffer.ToArray(), DateTime.UtcNow));
-            return Results.Text("ok");
+            finally
+            {
+                Interlocked.Decrement(ref receiver._inFlight);
+            }
         });
         await app.StartAsync();
         receiver.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -22,8 +22,11 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
 {
     private sealed record Queued(long SubscriptionId, IReadOnlyList<long> DeliveryIds, IReadOnlyList<string> EventIds);
 
-    /// <summary><paramref name="count"/> events for one subscription, their deliveries due an hour from now.</summary>
-    private async Task<Queued> QueueAsync(Uri url, int count)
+    /// <summary>
+    /// <paramref name="count"/> events for one subscription, their deliveries due an hour from now. All of one customer
+    /// unless <paramref name="oneResourceEach"/>: then sent one after another, as one resource's events always are.
+    /// </summary>
+    private async Task<Queued> QueueAsync(Uri url, int count, bool oneResourceEach = false)
     {
         var kit = await PurchaseKit.CreateAsync(server);
         await kit.Http.PostAsync("/api/subscribeToWebhook", new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = url.ToString() }));
@@ -31,7 +34,7 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
         {
             var subscription = await db.WebhookSubscriptions.SingleAsync(s => s.IntegrationId == kit.Credentials.Id);
             var now = DateTime.UtcNow;
-            var events = Enumerable.Range(0, count).Select(i => Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, $"run-{i}", $"{{\"n\":{i}}}", now)).ToList();
+            var events = Enumerable.Range(0, count).Select(i => Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, oneResourceEach ? $"run-{i}" : "run-customer", $"{{\"n\":{i}}}", now)).ToList();
             events.ForEach(e => e.DispatchedAt = now);
             await db.SaveChangesAsync();
             var deliveries = events.Select(e => WebhookDispatcher.NewDelivery(e, subscription.Id, now)).ToList();
@@ -124,5 +127,29 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
         Assert.Equal(done.Select(d => d.Attempts), queued.DeliveryIds.Select(id => attempts.Count(a => a.DeliveryId == id)));
         var received = await receiver.WaitForAsync(_ => true, 70);
         Assert.Equal(queued.EventIds, received.Select(r => r.Headers["X-Event-Id"]));
+    }
+
+    [Fact]
+    public async Task AFailureInAWindowOfDifferentResourcesStopsTheRunAfterThatWindow()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var queued = await QueueAsync(receiver.BaseAddress, 10, oneResourceEach: true);
+        var clock = new ShiftedClock(TimeSpan.FromHours(2));
+        var second = SecondInstance(clock);
+        receiver.FailNext(1);
+
+        var failing = await second.DeliverDueAsync(CancellationToken.None);
+        var afterFailure = await DeliveriesAsync(queued);
+        clock.Ahead += TimeSpan.FromSeconds(1);                  // past the 300 ms retry
+        var retried = await second.DeliverDueAsync(CancellationToken.None);
+
+        // The first window (8 resources) went at once; one of them met the failure, the other seven were delivered.
+        var window = new WebhookOptions().InFlightPerSubscription;
+        Assert.Equal(window, failing);
+        Assert.Single(afterFailure.Take(window), d => (d.Status, d.Attempts, d.LastStatusCode) == (WebhookDeliveryStatuses.Pending, 1, (int?)503));
+        Assert.Equal(window - 1, afterFailure.Take(window).Count(d => d.Status == WebhookDeliveryStatuses.Delivered));
+        Assert.All(afterFailure.Skip(window), d => Assert.Equal((WebhookDeliveryStatuses.Pending, 0, (DateTime?)null), (d.Status, d.Attempts, d.ClaimedUntil)));
+        Assert.Equal(10 - window + 1, retried);
+        Assert.All(await DeliveriesAsync(queued), d => Assert.Equal(WebhookDeliveryStatuses.Delivered, d.Status));
     }
 }

@@ -114,19 +114,37 @@ public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRet
         Assert.DoesNotContain(receiver.Requests, r => r.Path == "/other");
     }
 
+    /// <summary>
+    /// Each resource's events arrived in the order they were made, each only after the one before it was answered;
+    /// <paramref name="made"/> is every event id, in order, with its resource.
+    /// </summary>
+    private static void AssertInOrderPerResource(IReadOnlyList<(string EventId, string Resource)> made, IReadOnlyList<WebhookReceiver.Received> received)
+    {
+        var byId = received.ToDictionary(r => r.Headers["X-Event-Id"]);
+        Assert.Equal(made.Count, received.Count);
+        foreach (var resource in made.GroupBy(m => m.Resource))
+        {
+            var requests = resource.Select(m => byId[m.EventId]).ToList();
+            for (var i = 1; i < requests.Count; i++)
+            {
+                Assert.True(requests[i].Arrived >= requests[i - 1].Answered, $"{resource.Key}: event {i} was sent before event {i - 1} was answered");
+            }
+        }
+    }
+
     [Fact]
-    public async Task SeveralDispatchersRacingDeliverEveryEventOnceAndInOrder()
+    public async Task SeveralDispatchersRacingDeliverEveryEventOnceAndEachResourcesInOrder()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var kit = await PurchaseKit.CreateAsync(server);
         await FormAsync(kit.Http, "/api/subscribeToWebhook", "KYC_STATUS_CHANGED", receiver.BaseAddress.ToString());
         const int count = 150;
-        var ids = await server.QueryAsync(async db =>
+        var made = await server.QueryAsync(async db =>
         {
             var added = Enumerable.Range(0, count)
-                .Select(i => Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, $"race-{i}", $"{{\"n\":{i}}}", DateTime.UtcNow)).ToList();
+                .Select(i => Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, $"race-{i % 5}", $"{{\"n\":{i}}}", DateTime.UtcNow)).ToList();
             await db.SaveChangesAsync();
-            return added.Select(e => e.Id).ToList();
+            return added.Select(e => (e.Id, e.ResourceId)).ToList();
         });
 
         // The hosted dispatcher and three more, as if four instances shared the database.
@@ -142,7 +160,44 @@ public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRet
         await Task.WhenAll(racing);
         var received = await receiver.WaitForAsync(_ => true, count, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(ids, received.Select(r => r.Headers["X-Event-Id"]).ToList());
+        AssertInOrderPerResource(made, received);
+    }
+
+    [Fact]
+    public async Task ASubscriptionsEventsOfDifferentResourcesAreSentTogetherButOneResourcesOneAfterAnother()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(100);
+        var kit = await PurchaseKit.CreateAsync(server);
+        await FormAsync(kit.Http, "/api/subscribeToWebhook", "KYC_STATUS_CHANGED", receiver.BaseAddress.ToString());
+        // Three events for each of six customers, made round-robin (r0, r1, … r5, r0, r1, …): fewer customers than a
+        // window holds, so a window must stop before a customer's second event.
+        var made = await server.QueryAsync(async db =>
+        {
+            var added = Enumerable.Range(0, 18)
+                .Select(i => Outbox.Add(db, kit.Credentials.Id, EventTypes.KycStatusChanged, $"window-{i % 6}", $"{{\"n\":{i}}}", DateTime.UtcNow)).ToList();
+            await db.SaveChangesAsync();
+            return added.Select(e => (e.Id, e.ResourceId)).ToList();
+        });
+
+        var received = await receiver.WaitForAsync(_ => true, 18, TimeSpan.FromSeconds(30));
+
+        AssertInOrderPerResource(made, received);
+        Assert.InRange(receiver.MaxInFlight, 2, new WebhookOptions().InFlightPerSubscription);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a", "b", "c", "d" }, 0, 8, 4)]
+    [InlineData(new[] { "a", "b", "c", "d" }, 0, 3, 3)]
+    [InlineData(new[] { "a", "b", "a", "c" }, 0, 8, 2)]
+    [InlineData(new[] { "a", "b", "a", "c" }, 2, 8, 2)]
+    [InlineData(new[] { "a", "a", "a" }, 0, 8, 1)]
+    [InlineData(new[] { "a", "b", "c" }, 0, 1, 1)]
+    [InlineData(new[] { "a", "b", "c" }, 0, 0, 1)]
+    [InlineData(new[] { "a", "b", "c" }, 3, 8, 0)]
+    public void AWindowTakesTheNextDeliveriesUpToTheSizeAndStopsBeforeAResourceItAlreadyHas(string[] resources, int start, int size, int expected)
+    {
+        Assert.Equal(expected, WebhookRunner.WindowLength(resources, start, size));
     }
 
     [Fact]

@@ -18,8 +18,9 @@ public readonly record struct WebhookRunResult(int Attempted, bool More)
 /// <summary>
 /// Delivers runs of one subscription's deliveries, in sequence order. A run is read (with the event, the URL and the
 /// integration's key, so an updated URL or rotated secret counts from the next run) and leased in one conditional
-/// update; only the leased prefix is sent, one after another, stopping at the first failure (its retry holds the rest
-/// back). Outcomes are saved in batches and always before the run ends: a crash between a send and its save only
+/// update; only the leased prefix is sent, a window at a time (up to <see cref="WebhookOptions.InFlightPerSubscription"/>
+/// at once, never two events of one resource together), stopping after the window of the first failure (its retry
+/// holds the rest back). Outcomes are saved in batches and always before the run ends: a crash between a send and its save only
 /// means the delivery is sent again once the lease runs out, which at-least-once allows (receivers dedupe by X-Event-Id).
 /// One runner is one database context and one HTTP client: it serves one subscription at a time.
 /// </summary>
@@ -30,7 +31,6 @@ public sealed class WebhookRunner(
     private const int SaveEvery = 32;
 
     private readonly AppDbContext _db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-    private readonly byte[] _snippet = new byte[500];
     private int _unsaved;
     private string? _protectedSecret;
     private string _secret = "";
@@ -71,24 +71,26 @@ public sealed class WebhookRunner(
 
         var url = new Uri(run[0].Url);
         var secret = Secret(run[0].Integration);
+        var resources = run.ConvertAll(r => r.Event.ResourceId);
         var attempted = 0;
         var failed = false;
         try
         {
-            foreach (var row in run)
+            while (attempted < run.Count && !failed)
             {
                 if (clock.GetUtcNow().UtcDateTime + options.Timeout >= until)
                 {
                     // A slow receiver ate the lease: an attempt now could outlive it. Save and lease again.
                     break;
                 }
-                var delivered = await AttemptAsync(row, url, secret, until, options, cancellationToken);
-                attempted++;
-                if (!delivered)
+                var window = run.GetRange(attempted, WindowLength(resources, attempted, options.InFlightPerSubscription));
+                var sent = await Task.WhenAll(window.Select(row => SendAsync(row, url, secret, options, cancellationToken)));
+                // Recorded in sequence order. A failure stops the run after its window: it holds the rest back.
+                for (var i = 0; i < window.Count; i++)
                 {
-                    failed = true;
-                    break;
+                    failed |= !Record(window[i], sent[i], until, options);
                 }
+                attempted += window.Count;
                 if (_unsaved >= SaveEvery)
                 {
                     await SaveAsync();
@@ -105,6 +107,22 @@ public sealed class WebhookRunner(
         return new WebhookRunResult(attempted, More: !failed);
     }
 
+    /// <summary>
+    /// How many of the run's next deliveries, from <paramref name="start"/> (given their events' resources in sequence
+    /// order), to send at once: at most <paramref name="size"/> (at least one), ending before a second event of a
+    /// resource already taken, so one purchase's (or customer's, or sale's) events still go one after another, in order.
+    /// </summary>
+    internal static int WindowLength(IReadOnlyList<string> resourceIds, int start, int size)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var end = start;
+        while (end < resourceIds.Count && end - start < Math.Max(1, size) && taken.Add(resourceIds[end]))
+        {
+            end++;
+        }
+        return end - start;
+    }
+
     /// <summary>The HMAC key, decrypted again only when the integration's secret changed since the last run.</summary>
     private string Secret(Integration integration)
     {
@@ -116,8 +134,11 @@ public sealed class WebhookRunner(
         return _secret;
     }
 
-    /// <summary>One signed POST, its attempt logged and the delivery finished or rescheduled (saved later); true when delivered.</summary>
-    private async Task<bool> AttemptAsync(RunRow row, Uri url, string secret, DateTime until, WebhookOptions options, CancellationToken cancellationToken)
+    /// <summary>What one attempt got: the status (none when the request failed), the answer's first bytes, or the error.</summary>
+    private readonly record struct SendResult(int? Status, string? Snippet, string? Error, TimeSpan Latency, DateTime Finished);
+
+    /// <summary>One signed POST. Touches nothing shared but the HTTP client: several are in flight at once.</summary>
+    private async Task<SendResult> SendAsync(RunRow row, Uri url, string secret, WebhookOptions options, CancellationToken cancellationToken)
     {
         var body = WebhookMessage.Body(row.Event);
         using var request = WebhookMessage.Request(url, body, row.Integration.ApiKey, secret, row.Event, clock.GetUtcNow().ToUnixTimeSeconds());
@@ -138,24 +159,27 @@ public sealed class WebhookRunner(
         {
             error = exception is OperationCanceledException ? "timed out" : exception.Message;
         }
-        var latency = Stopwatch.GetElapsedTime(started);
+        return new SendResult(status, snippet, error, Stopwatch.GetElapsedTime(started), clock.GetUtcNow().UtcDateTime);
+    }
 
-        var finished = clock.GetUtcNow().UtcDateTime;
+    /// <summary>Logs an attempt and finishes or reschedules its delivery (saved later); true when delivered.</summary>
+    private bool Record(RunRow row, SendResult sent, DateTime until, WebhookOptions options)
+    {
         var delivery = row.Delivery;
         _db.WebhookAttempts.Add(new WebhookAttempt
         {
-            DeliveryId = delivery.Id, AttemptedAt = finished, StatusCode = status, LatencyMs = (int)latency.TotalMilliseconds,
-            ResponseSnippet = snippet, Error = error is null ? null : error[..Math.Min(500, error.Length)],
+            DeliveryId = delivery.Id, AttemptedAt = sent.Finished, StatusCode = sent.Status, LatencyMs = (int)sent.Latency.TotalMilliseconds,
+            ResponseSnippet = sent.Snippet, Error = sent.Error is null ? null : sent.Error[..Math.Min(500, sent.Error.Length)],
         });
         Track(delivery, until);
         delivery.Attempts++;
-        delivery.LastStatusCode = status;
+        delivery.LastStatusCode = sent.Status;
         delivery.ClaimedUntil = null;
-        var delivered = status is >= 200 and < 300;
+        var delivered = sent.Status is >= 200 and < 300;
         if (delivered)
         {
             delivery.Status = WebhookDeliveryStatuses.Delivered;
-            delivery.DeliveredAt = finished;
+            delivery.DeliveredAt = sent.Finished;
         }
         else
         {
@@ -168,7 +192,7 @@ public sealed class WebhookRunner(
             {
                 var wait = schedule[delivery.Attempts - 1];
                 // ±10 % jitter, so receivers coming back up are not hit by every retry in the same second.
-                delivery.NextAttemptAt = finished + wait * (0.9 + Random.Shared.NextDouble() * 0.2);
+                delivery.NextAttemptAt = sent.Finished + wait * (0.9 + Random.Shared.NextDouble() * 0.2);
             }
         }
         _unsaved++;
@@ -206,16 +230,17 @@ public sealed class WebhookRunner(
         _unsaved = 0;
     }
 
-    private async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var snippet = new byte[500];
         var read = 0;
         int n;
-        while (read < _snippet.Length && (n = await stream.ReadAsync(_snippet.AsMemory(read), cancellationToken)) > 0)
+        while (read < snippet.Length && (n = await stream.ReadAsync(snippet.AsMemory(read), cancellationToken)) > 0)
         {
             read += n;
         }
-        return Encoding.UTF8.GetString(_snippet, 0, read);
+        return Encoding.UTF8.GetString(snippet, 0, read);
     }
 
     public async ValueTask DisposeAsync()
