@@ -100,19 +100,28 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
         Assert.Equal(queued.EventIds, received.Select(r => r.Headers["X-Event-Id"]));
     }
 
+    /// <summary>
+    /// A second instance delivers the queue while the receiver fails its first request, then again once the retry is
+    /// due; answers the attempts of each round and the deliveries as the first round left them.
+    /// </summary>
+    private async Task<(int Failing, List<WebhookDelivery> AfterFailure, int Retried)> FailOnceThenRetryAsync(WebhookReceiver receiver, Queued queued)
+    {
+        var clock = new ShiftedClock(TimeSpan.FromHours(2));
+        var second = SecondInstance(clock);
+        receiver.FailNext(1);
+        var failing = await second.DeliverDueAsync(CancellationToken.None);
+        var afterFailure = await DeliveriesAsync(queued);
+        clock.Ahead += TimeSpan.FromSeconds(1);                  // past the 300 ms retry
+        return (failing, afterFailure, await second.DeliverDueAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task OutcomesSavedInBatchesStillRecordEveryAttemptAndAFailureHoldsTheRestBack()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var queued = await QueueAsync(receiver.BaseAddress, 70);
-        var clock = new ShiftedClock(TimeSpan.FromHours(2));
-        var second = SecondInstance(clock);
-        receiver.FailNext(1);
 
-        var failing = await second.DeliverDueAsync(CancellationToken.None);
-        var afterFailure = await DeliveriesAsync(queued);
-        clock.Ahead += TimeSpan.FromSeconds(1);                  // past the 300 ms retry
-        var retried = await second.DeliverDueAsync(CancellationToken.None);
+        var (failing, afterFailure, retried) = await FailOnceThenRetryAsync(receiver, queued);
         var done = await DeliveriesAsync(queued);
         var attempts = await server.QueryAsync(db => db.WebhookAttempts.AsNoTracking().Where(a => queued.DeliveryIds.Contains(a.DeliveryId)).ToListAsync());
 
@@ -134,14 +143,8 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var queued = await QueueAsync(receiver.BaseAddress, 10, oneResourceEach: true);
-        var clock = new ShiftedClock(TimeSpan.FromHours(2));
-        var second = SecondInstance(clock);
-        receiver.FailNext(1);
 
-        var failing = await second.DeliverDueAsync(CancellationToken.None);
-        var afterFailure = await DeliveriesAsync(queued);
-        clock.Ahead += TimeSpan.FromSeconds(1);                  // past the 300 ms retry
-        var retried = await second.DeliverDueAsync(CancellationToken.None);
+        var (failing, afterFailure, retried) = await FailOnceThenRetryAsync(receiver, queued);
 
         // The first window (8 resources) went at once; one of them met the failure, the other seven were delivered.
         var window = new WebhookOptions().InFlightPerSubscription;
