@@ -22,8 +22,8 @@ public sealed class WebhookOptions
     public int InFlightPerSubscription { get; set; } = 8;
 
     /// <summary>
-    /// Deliveries of one subscription read and leased together (one query, one conditional update) and sent one after
-    /// another; the URL, API key and secret come with the run.
+    /// Deliveries of one subscription read and leased together (one query, one conditional update), then sent in
+    /// windows of <see cref="InFlightPerSubscription"/>; the URL, API key and secret come with the run.
     /// </summary>
     public int RunLength { get; set; } = 100;
 

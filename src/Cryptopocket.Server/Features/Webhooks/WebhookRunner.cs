@@ -20,8 +20,9 @@ public readonly record struct WebhookRunResult(int Attempted, bool More)
 /// integration's key, so an updated URL or rotated secret counts from the next run) and leased in one conditional
 /// update; only the leased prefix is sent, a window at a time (up to <see cref="WebhookOptions.InFlightPerSubscription"/>
 /// at once, never two events of one resource together), stopping after the window of the first failure (its retry
-/// holds the rest back). Outcomes are saved in batches and always before the run ends: a crash between a send and its save only
-/// means the delivery is sent again once the lease runs out, which at-least-once allows (receivers dedupe by X-Event-Id).
+/// holds the rest back). Outcomes are saved in batches and always before the run ends: a crash between a send and its
+/// save only means the delivery is sent again once the lease runs out, which at-least-once allows (receivers dedupe by
+/// X-Event-Id).
 /// One runner is one database context and one HTTP client: it serves one subscription at a time.
 /// </summary>
 public sealed class WebhookRunner(
