@@ -178,6 +178,18 @@ public sealed class CardUseTests(PurchaseRefusalTests.SmallLimitServer server) :
     }
 
     [Fact]
+    public async Task AnotherIntegrationsCardPurchaseForTheCustomerWritesNothingOnTheirRow()
+    {
+        var owner = await PurchaseKit.CreateAsync(server);
+        var user = await owner.ApprovedCustomerAsync();
+        var other = await PurchaseKit.CreateAsync(server);
+
+        Assert.Equal("user_not_found", (await other.PostAsync("/api/createPayment", PurchaseKit.CardBody(user, 10m))).GetProperty("error").GetString());
+
+        Assert.Equal((null, 0, 0), await UseAsync(user));
+    }
+
+    [Fact]
     public async Task TheUseCountsOnlyWhereItsQuarterIsThePurchases()
     {
         var customer = new Customer
@@ -187,9 +199,11 @@ public sealed class CardUseTests(PurchaseRefusalTests.SmallLimitServer server) :
             PasswordHash = "-", ProfessionalActivity = "-", KycToken = "-", CardUseQuarter = Quarter, CardUseCents = 100,
         };
 
-        CardLimit.Add(customer, 50, Quarter.AddMonths(-1));
+        Assert.True(CardLimit.TryAdd(customer, 50, Quarter.AddMonths(-1), limitCents: 1_000));
         Assert.Equal(100, customer.CardUseCents);
-        CardLimit.Add(customer, 50, Quarter.AddMonths(2).AddDays(27));
+        Assert.True(CardLimit.TryAdd(customer, 50, Quarter.AddMonths(2).AddDays(27), limitCents: 1_000));
+        Assert.Equal(150, customer.CardUseCents);
+        Assert.False(CardLimit.TryAdd(customer, 851, Quarter, limitCents: 1_000));
         Assert.Equal(150, customer.CardUseCents);
         Assert.Equal(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), CardLimit.QuarterOf(new DateTime(2026, 12, 31, 23, 59, 59, DateTimeKind.Utc)));
         Assert.Equal(new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc), CardLimit.QuarterOf(new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc)));

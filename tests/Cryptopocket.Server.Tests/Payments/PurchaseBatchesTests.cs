@@ -18,7 +18,7 @@ public sealed class PurchaseBatchesTests(ServerFixture server) : IClassFixture<S
     private PurchaseBatches Batches => server.Services.GetRequiredService<PurchaseBatches>();
 
     private static PurchaseDraft Draft(int integrationId, long userId, Func<Customer?, DateTime, PurchaseOutcome> decide, long limitCents = long.MaxValue) =>
-        new(integrationId, userId, card: true, limitCents, decide, PurchaseOutcome.Refused("limit_exceded"));
+        new(integrationId, userId, card: true, limitCents, decide, () => PurchaseOutcome.Refused("limit_exceded"));
 
     /// <summary>A new purchase like the template, for <paramref name="cents"/>, with its own id, concept and token unless given.</summary>
     private static Payment Like(Payment template, long cents, long? concept = null) => new()

@@ -62,11 +62,10 @@ public sealed class GatewayContext(
         {
             var customer = (await db.ReadCustomerAsync(payment.CustomerId, payment.IntegrationId, forUpdate: true, cancellationToken))!;
             await CardLimit.BringUpToDateAsync(db, [customer], now, cancellationToken);
-            if (customer.CardUseCents + payment.FiatAmountCents > CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit))
+            if (!CardLimit.TryAdd(customer, payment.FiatAmountCents, payment.CreatedAt, CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit)))
             {
                 return "The quarterly card limit would be exceeded; choose another method.";
             }
-            CardLimit.Add(customer, payment.FiatAmountCents, payment.CreatedAt);
         }
         else if (method != PaymentTypes.Card && CardLimit.Counts(payment))
         {

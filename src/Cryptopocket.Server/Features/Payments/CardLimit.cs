@@ -16,7 +16,7 @@ namespace Cryptopocket.Server.Features.Payments;
 /// before it touches a purchase's row (the order every such transaction follows, so none deadlocks another):
 /// <list type="bullet">
 /// <item>a new card purchase, and a guided purchase switching to card, read the locked, tracked customer through
-/// <see cref="BringUpToDateAsync"/> and <see cref="Add"/> to it;</item>
+/// <see cref="BringUpToDateAsync"/> and <see cref="TryAdd"/> to it;</item>
 /// <item>a counted card purchase that is rejected, expires or switches away from card calls <see cref="ReleaseAsync"/>,
 /// an UPDATE of the customer's row that waits for any purchase holding it.</item>
 /// </list>
@@ -51,13 +51,21 @@ public static class CardLimit
         }
     }
 
-    /// <summary>Adds a purchase created in <paramref name="createdAt"/>'s quarter to a customer brought up to date: it counts only in its own quarter.</summary>
-    public static void Add(Customer customer, long cents, DateTime createdAt)
+    /// <summary>
+    /// For a customer brought up to date: false when <paramref name="cents"/> more would exceed the limit; else adds a
+    /// purchase created at <paramref name="createdAt"/> to the use (only in its own quarter does it count) and answers true.
+    /// </summary>
+    public static bool TryAdd(Customer customer, long cents, DateTime createdAt, long limitCents)
     {
+        if (customer.CardUseCents + cents > limitCents)
+        {
+            return false;
+        }
         if (customer.CardUseQuarter == QuarterOf(createdAt))
         {
             customer.CardUseCents += cents;
         }
+        return true;
     }
 
     /// <summary>

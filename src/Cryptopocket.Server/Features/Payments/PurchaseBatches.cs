@@ -11,13 +11,14 @@ namespace Cryptopocket.Server.Features.Payments;
 /// answers the refusal or the new purchase, created at the batch's time; it must not touch the request.
 /// </summary>
 public sealed class PurchaseDraft(int integrationId, long userId, bool card, long limitCents, Func<Customer?, DateTime, PurchaseOutcome> decide,
-    PurchaseOutcome limitRefusal) : TaskCompletionSource<PurchaseOutcome?>(TaskCreationOptions.RunContinuationsAsynchronously)
+    Func<PurchaseOutcome> limitRefusal) : TaskCompletionSource<PurchaseOutcome?>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
     public int IntegrationId => integrationId;
     public long UserId => userId;
     public bool Card => card;
     public long LimitCents => limitCents;
-    public PurchaseOutcome LimitRefusal => limitRefusal;
+    /// <summary>The refusal when the card limit would be exceeded: made only then (its message is formatted).</summary>
+    public PurchaseOutcome LimitRefusal() => limitRefusal();
     public PurchaseOutcome Decide(Customer? customer, DateTime now) => decide(customer, now);
 }
 
@@ -73,26 +74,25 @@ public sealed class PurchaseBatches
         {
             var customers = await db.ReadCustomersForUpdateAsync(drafts.Select(d => d.UserId).Distinct().ToArray(), CancellationToken.None);
             var now = clock.GetUtcNow().UtcDateTime;
-            var cardCustomers = drafts.Where(d => d.Card).Select(d => customers.GetValueOrDefault(d.UserId)).OfType<Customer>().Distinct().ToList();
-            await CardLimit.BringUpToDateAsync(db, cardCustomers, now, CancellationToken.None);
+            // Another integration's customer is no customer: the draft is refused, and that customer's row is not written.
+            Customer? CustomerOf(PurchaseDraft draft) =>
+                customers.GetValueOrDefault(draft.UserId) is { } found && found.IntegrationId == draft.IntegrationId ? found : null;
+            await CardLimit.BringUpToDateAsync(db, drafts.Where(d => d.Card).Select(CustomerOf).OfType<Customer>().Distinct().ToList(), now,
+                CancellationToken.None);
             for (var i = 0; i < drafts.Count; i++)
             {
                 var draft = drafts[i];
-                var customer = customers.GetValueOrDefault(draft.UserId) is { } found && found.IntegrationId == draft.IntegrationId ? found : null;
+                var customer = CustomerOf(draft);
                 outcomes[i] = draft.Decide(customer, now);
                 if (outcomes[i].Payment is not { } payment)
                 {
                     continue;
                 }
-                if (draft.Card)
+                // The customer's use already holds the purchases of this batch decided before this one.
+                if (draft.Card && !CardLimit.TryAdd(customer!, payment.FiatAmountCents, payment.CreatedAt, draft.LimitCents))
                 {
-                    // The customer's use already holds the purchases of this batch decided before this one.
-                    if (customer!.CardUseCents + payment.FiatAmountCents > draft.LimitCents)
-                    {
-                        outcomes[i] = draft.LimitRefusal;
-                        continue;
-                    }
-                    CardLimit.Add(customer, payment.FiatAmountCents, payment.CreatedAt);
+                    outcomes[i] = draft.LimitRefusal();
+                    continue;
                 }
                 db.Payments.Add(payment);
             }

@@ -56,7 +56,7 @@ public sealed class PurchaseCreation(
         // Outside a caller's transaction (the idempotency filter's), concurrent purchases are created together.
         if (db.Database.CurrentTransaction is null)
         {
-            var draft = new PurchaseDraft(integration.Id, request.UserId, card, CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit), Decide, CardLimitRefusal());
+            var draft = new PurchaseDraft(integration.Id, request.UserId, card, CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit), Decide, CardLimitRefusal);
             if (await batches.CreateAsync(draft, cancellationToken) is { } outcome)
             {
                 return outcome;
@@ -89,11 +89,10 @@ public sealed class PurchaseCreation(
                 if (card)
                 {
                     await CardLimit.BringUpToDateAsync(db, [customer!], now, cancellationToken);
-                    if (customer!.CardUseCents + payment.FiatAmountCents > CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit))
+                    if (!CardLimit.TryAdd(customer!, payment.FiatAmountCents, payment.CreatedAt, CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit)))
                     {
                         return CardLimitRefusal();
                     }
-                    CardLimit.Add(customer, payment.FiatAmountCents, payment.CreatedAt);
                 }
                 db.Payments.Add(payment);
                 await db.SaveChangesAsync(cancellationToken);
