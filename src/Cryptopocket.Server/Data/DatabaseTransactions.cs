@@ -24,13 +24,10 @@ public static class DatabaseTransactions
     public static async Task<Customer?> ReadCustomerAsync(this AppDbContext db, long customerId, int integrationId, bool forUpdate,
         CancellationToken cancellationToken)
     {
-        if (!forUpdate)
+        if (!forUpdate || !db.Database.IsNpgsql())
         {
-            return await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
-        }
-        if (!db.Database.IsNpgsql())
-        {
-            return await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
+            var customers = forUpdate ? db.Customers : db.Customers.AsNoTracking();
+            return await customers.SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
         }
         // Not composed with LINQ: EF would wrap the locking query in a subquery.
         var rows = await db.Customers

@@ -40,28 +40,25 @@ public sealed class PaymentLifecycle(AppDbContext db, TimeProvider clock)
         Outbox.Add(rows, payment.IntegrationId, EventTypes.PayIn, payment.Id, payment.ToEventPayload(), now);
     }
 
-    public async Task RejectAsync(Payment payment, string reason, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var counted = CardLimit.Counts(payment);
-        payment.Reject(reason, now);
-        Outbox.Add(db, payment.IntegrationId, EventTypes.PaymentFailed, payment.Id, payment.ToEventPayload(), now);
-        await SaveAsync(cancellationToken, releaseCardUse: counted ? payment : null);
-    }
+    public Task RejectAsync(Payment payment, string reason, CancellationToken cancellationToken) =>
+        FailAsync(payment, now => payment.Reject(reason, now), cancellationToken);
 
-    public async Task ExpireAsync(Payment payment, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var counted = CardLimit.Counts(payment);
-        payment.Expire(now);
-        Outbox.Add(db, payment.IntegrationId, EventTypes.PaymentFailed, payment.Id, payment.ToEventPayload(), now);
-        await SaveAsync(cancellationToken, releaseCardUse: counted ? payment : null);
-    }
+    public Task ExpireAsync(Payment payment, CancellationToken cancellationToken) => FailAsync(payment, payment.Expire, cancellationToken);
 
     public async Task MarkPendingBankAsync(Payment payment, CancellationToken cancellationToken)
     {
         payment.MarkPendingBank(clock.GetUtcNow().UtcDateTime);
         await SaveAsync(cancellationToken);
+    }
+
+    /// <summary>An unpaid purchase that will not be paid: the transition, its PAYMENT_FAILED event, and its card use given back.</summary>
+    private async Task FailAsync(Payment payment, Action<DateTime> transition, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var counted = CardLimit.Counts(payment);
+        transition(now);
+        Outbox.Add(db, payment.IntegrationId, EventTypes.PaymentFailed, payment.Id, payment.ToEventPayload(), now);
+        await SaveAsync(cancellationToken, releaseCardUse: counted ? payment : null);
     }
 
     /// <summary>

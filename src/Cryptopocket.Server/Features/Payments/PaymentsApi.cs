@@ -112,15 +112,8 @@ public static class PaymentsApi
     private static readonly Func<AppDbContext, string[], IAsyncEnumerable<Payment>> PaymentsByIds =
         EF.CompileAsyncQuery((AppDbContext db, string[] ids) => db.Payments.AsNoTracking().Where(p => ids.Contains(p.Id)));
 
-    private static async Task<List<Payment>> FindPayments(AppDbContext db, string[] ids, CancellationToken cancellationToken)
-    {
-        var found = new List<Payment>(ids.Length);
-        await foreach (var payment in PaymentsByIds(db, ids).WithCancellation(cancellationToken))
-        {
-            found.Add(payment);
-        }
-        return found;
-    }
+    private static async Task<List<Payment>> FindPayments(AppDbContext db, string[] ids, CancellationToken cancellationToken) =>
+        await PaymentsByIds(db, ids).ToListAsync(cancellationToken);
 
     private static async Task<IResult> GetPaymentAsync(string paymentId, HttpContext http, BatchedReads<Payment> payments)
     {
