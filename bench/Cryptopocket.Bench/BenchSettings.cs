@@ -116,7 +116,7 @@ public sealed record BenchSettings
             Transfers = (int)Number("transfers", 1000, 20),
             WebhookEvents = (int)Number("webhook-events", 20_000, 200),
             Integrations = (int)Number("integrations", 8, 2),
-            Customers = (int)Number("customers", 4 * connections, 4),
+            Customers = (int)Number("customers", 16 * connections, 4),
             StartRuns = smoke ? 1 : 3,
             DocsPath = smoke ? null : values.GetValueOrDefault("docs"),
             Command = values.GetValueOrDefault("command") ?? "./bench/run.sh",

@@ -41,7 +41,7 @@ static int Usage()
           --transfers N        purchases settled, and plain transfers of the chain baseline (default 1000; smoke 20)
           --webhook-events N   at most this many events in the webhook burst (default 20000; smoke 200)
           --integrations N     partners seeded (default 8; smoke 2)
-          --customers N        KYC-approved customers buying in the createGuidedPayment phase (default: 4 × connections)
+          --customers N        KYC-approved customers buying in the createGuidedPayment phase (default: 16 × connections)
           --docs FILE          where to write the results table (default: none; run.sh passes docs/performance.md)
           --command TEXT       the command line to record in the docs
           --work-dir DIR       where data dirs and logs go (default: a new folder under /tmp)
