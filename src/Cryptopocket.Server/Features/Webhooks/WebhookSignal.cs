@@ -118,7 +118,19 @@ public sealed class OutboxCommitInterceptor(WebhookSignal signal) : SaveChangesI
         {
             return;
         }
-        Remember(context, context.ChangeTracker.Entries<OutboxEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Type));
+        // Without detecting changes: the save about to run detects them anyway, and an event is Added when it is added
+        // (it has no navigation a graph could bring it in by). Detecting here scanned every tracked row twice per save.
+        var tracker = context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            Remember(context, tracker.Entries<OutboxEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Type));
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     /// <summary>
