@@ -37,8 +37,9 @@ public static class DatabaseTransactions
     }
 
     /// <summary>
-    /// Inside a transaction: these customers, tracked and each locked as <see cref="ReadCustomerAsync"/> locks one
-    /// (in id order, so two such transactions cannot deadlock), by id. Ids without a customer are absent.
+    /// Inside a transaction: these customers, each locked as <see cref="ReadCustomerAsync"/> locks one (in id order, so
+    /// two such transactions cannot deadlock), by id; untracked, for a caller that writes what it changes itself
+    /// (<see cref="Features.Payments.CardLimit.SaveUseAsync"/>). Ids without a customer are absent.
     /// </summary>
     public static async Task<Dictionary<long, Customer>> ReadCustomersForUpdateAsync(this AppDbContext db, long[] customerIds,
         CancellationToken cancellationToken)
@@ -46,6 +47,6 @@ public static class DatabaseTransactions
         var customers = db.Database.IsNpgsql()
             ? db.Customers.FromSql($"SELECT * FROM customers WHERE id = ANY({customerIds}) ORDER BY id FOR UPDATE")
             : db.Customers.Where(c => customerIds.Contains(c.Id));
-        return await customers.ToDictionaryAsync(c => c.Id, cancellationToken);
+        return await customers.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken);
     }
 }

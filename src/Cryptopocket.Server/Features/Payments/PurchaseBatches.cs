@@ -78,8 +78,9 @@ public sealed class PurchaseBatches
             // Another integration's customer is no customer: the draft is refused, and that customer's row is not written.
             Customer? CustomerOf(PurchaseDraft draft) =>
                 customers.GetValueOrDefault(draft.UserId) is { } found && found.IntegrationId == draft.IntegrationId ? found : null;
-            await CardLimit.BringUpToDateAsync(db, drafts.Where(d => d.Card).Select(CustomerOf).OfType<Customer>().Distinct().ToList(), now,
-                CancellationToken.None);
+            var cardCustomers = drafts.Where(d => d.Card).Select(CustomerOf).OfType<Customer>().Distinct().ToList();
+            var useBefore = cardCustomers.Select(c => (c.CardUseQuarter, c.CardUseCents)).ToList();
+            await CardLimit.BringUpToDateAsync(db, cardCustomers, now, CancellationToken.None);
             for (var i = 0; i < drafts.Count; i++)
             {
                 var draft = drafts[i];
@@ -97,11 +98,11 @@ public sealed class PurchaseBatches
                 }
                 created.Add(payment);
             }
-            // The purchases in one statement, untracked: EF's change tracking and command building for a batch of new
-            // rows was most of what a purchase allocated (docs/performance.md, "Tenth session"). Then the customers'
-            // card use, which the change tracker holds.
+            // The purchases in one statement and the card use that changed in another, untracked: EF's change tracking
+            // and command building for a batch was most of what a purchase allocated (docs/performance.md, "Tenth session").
             await MultiRowInsert.InsertAsync(db, created, CancellationToken.None);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await CardLimit.SaveUseAsync(db, cardCustomers.Where((c, i) => (c.CardUseQuarter, c.CardUseCents) != useBefore[i]).ToList(),
+                CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
         for (var i = 0; i < drafts.Count; i++)

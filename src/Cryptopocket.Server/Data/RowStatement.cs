@@ -1,0 +1,82 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Cryptopocket.Server.Data;
+
+/// <summary>
+/// One statement over many rows (<see cref="MultiRowInsert"/>, <see cref="MultiRowUpdate"/>), written with the EF
+/// model's names and type mappings and run on a command of its own in the context's current transaction.
+/// </summary>
+/// <remarks>
+/// PostgreSQL takes numbered placeholders ($1, $2, …) with unnamed parameters, which Npgsql sends as they are; named
+/// ones it parses out of the text and renumbers. Through EF's ExecuteSqlRaw, every parameter was also cloned into a
+/// second command: for a batch of purchases that was half of what the batch allocated (docs/performance.md, "Tenth
+/// session"). A command of its own also means EF's command log does not show the statement.
+/// </remarks>
+internal sealed class RowStatement : IAsyncDisposable
+{
+    private readonly DbCommand _command;
+    private readonly bool _numbered;
+
+    private RowStatement(AppDbContext db, string head)
+    {
+        _command = db.Database.GetDbConnection().CreateCommand();
+        _command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        if (db.Database.GetCommandTimeout() is { } seconds)
+        {
+            _command.CommandTimeout = seconds;
+        }
+        _numbered = db.Database.IsNpgsql();
+        Text = new StringBuilder(head, head.Length * 4);
+    }
+
+    public StringBuilder Text { get; }
+
+    /// <summary>A statement in <paramref name="db"/>'s current transaction, which it refuses to run without.</summary>
+    public static RowStatement Start<TEntity>(AppDbContext db, string head)
+    {
+        // Alone, each statement would commit by itself: half of a posting could be stored without the rest.
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException($"{typeof(TEntity).Name} rows are written inside the transaction of the change they belong to.");
+        }
+        return new RowStatement(db, head);
+    }
+
+    /// <summary>Appends a placeholder for the value, passed through the column's type mapping (value converters included).</summary>
+    public RowStatement Value(Column column, object entity)
+    {
+        var index = _command.Parameters.Count;
+        var name = _numbered ? "" : "p" + index;
+        _ = _numbered ? Text.Append('$').Append(index + 1) : Text.Append('@').Append(name);
+        _command.Parameters.Add(column.Mapping.CreateParameter(_command, name, column.Getter.GetClrValueUsingContainingEntity(entity), column.Property.IsNullable));
+        return this;
+    }
+
+    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        _command.CommandText = Text.ToString();
+        await _command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
+
+    /// <summary>The entity type's table, delimited.</summary>
+    public static (IEntityType EntityType, StoreObjectIdentifier Table, ISqlGenerationHelper Sql) TableOf<TEntity>(AppDbContext db)
+    {
+        var entityType = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+        return (entityType, StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema()), db.GetService<ISqlGenerationHelper>());
+    }
+
+    /// <summary>A column: its property, getter and type mapping, looked up once per statement rather than once per row.</summary>
+    public sealed record Column(IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping)
+    {
+        public static Column Of(IProperty property) => new(property, property.GetGetter(), property.GetRelationalTypeMapping());
+
+        public string Name(StoreObjectIdentifier table, ISqlGenerationHelper sql) => sql.DelimitIdentifier(Property.GetColumnName(table)!);
+    }
+}

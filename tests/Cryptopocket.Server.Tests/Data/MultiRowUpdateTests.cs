@@ -1,0 +1,87 @@
+using Cryptopocket.Server.Data;
+using Cryptopocket.Server.Features.Customers;
+using Cryptopocket.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cryptopocket.Server.Tests.Data;
+
+/// <summary>
+/// <see cref="MultiRowUpdate"/>, which writes a batch's customers' card use without tracking them: each row gets its
+/// own values, exactly as SaveChanges would store them; other rows and other columns are left alone; nothing is written
+/// outside a transaction or by one rolled back.
+/// </summary>
+public sealed class MultiRowUpdateTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private static readonly string[] UseColumns = [nameof(Customer.CardUseQuarter), nameof(Customer.CardUseCents)];
+
+    private Task<Customer> ReadAsync(long id) => server.QueryAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == id));
+
+    private async Task<long[]> CustomersAsync(int count)
+    {
+        var kit = await PurchaseKit.CreateAsync(server);
+        var ids = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = await kit.RegisterAsync();
+        }
+        return ids;
+    }
+
+    [Fact]
+    public async Task EachRowGetsItsOwnValuesAndNothingElseChanges()
+    {
+        var ids = await CustomersAsync(3);
+        var before = await ReadAsync(ids[2]);
+        var emailBefore = (await ReadAsync(ids[0])).Email;
+        // A time to the microsecond: what a type mapping could lose.
+        var first = new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(1234560);
+        var second = new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        await server.QueryAsync(async db =>
+        {
+            var rows = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync();
+            rows[0].CardUseQuarter = first;
+            rows[0].CardUseCents = 123_45;
+            // Changed in memory, not named: must not be written.
+            rows[0].Email = "changed@example.com";
+            rows[1].CardUseQuarter = second;
+            rows[1].CardUseCents = long.MaxValue;
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await MultiRowUpdate.UpdateAsync(db, rows.Take(2).ToList(), UseColumns, CancellationToken.None);
+            await transaction.CommitAsync();
+            return 0;
+        });
+
+        var (a, b, c) = (await ReadAsync(ids[0]), await ReadAsync(ids[1]), await ReadAsync(ids[2]));
+        Assert.Equal((first, 123_45L, DateTimeKind.Utc), (a.CardUseQuarter!.Value, a.CardUseCents, a.CardUseQuarter.Value.Kind));
+        Assert.Equal(emailBefore, a.Email);
+        Assert.Equal((second, long.MaxValue), (b.CardUseQuarter!.Value, b.CardUseCents));
+        Assert.Equal((before.CardUseQuarter, before.CardUseCents), (c.CardUseQuarter, c.CardUseCents));
+    }
+
+    [Fact]
+    public async Task OutsideATransactionOrRolledBackNothingIsWritten()
+    {
+        var ids = await CustomersAsync(1);
+        var before = await ReadAsync(ids[0]);
+
+        var refused = await server.QueryAsync(async db =>
+        {
+            var row = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == ids[0]);
+            row.CardUseCents = 999;
+            return await Assert.ThrowsAsync<InvalidOperationException>(() => MultiRowUpdate.UpdateAsync(db, [row], UseColumns, CancellationToken.None));
+        });
+        await server.QueryAsync(async db =>
+        {
+            var row = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == ids[0]);
+            row.CardUseCents = 888;
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await MultiRowUpdate.UpdateAsync(db, [row], UseColumns, CancellationToken.None);
+            await transaction.RollbackAsync();
+            return 0;
+        });
+
+        Assert.Contains("inside the transaction", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before.CardUseCents, (await ReadAsync(ids[0])).CardUseCents);
+    }
+}
