@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Cryptopocket.Server.Data;
 
 /// <summary>
@@ -25,10 +27,15 @@ internal static class MultiRowInsert
         var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
         var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never))
             .Select(RowStatement.Column.Of).ToList();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name(table, sql)))}) VALUES ";
+        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name(table, sql)))}) ";
+        if (db.Database.IsNpgsql())
+        {
+            await InsertByColumnsAsync(db, rows, columns, head, cancellationToken);
+            return;
+        }
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
-            await using var statement = RowStatement.Start<TEntity>(db, head);
+            await using var statement = RowStatement.Start<TEntity>(db, head + "VALUES ");
             for (var r = 0; r < chunk.Length; r++)
             {
                 statement.Text.Append(r == 0 ? "(" : ", (");
@@ -41,5 +48,27 @@ internal static class MultiRowInsert
             }
             await statement.ExecuteAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: one array per column, <c>INSERT … SELECT … FROM unnest($1, $2, …) WITH ORDINALITY … ORDER BY</c> the
+    /// row's position, so rows get their generated keys in the order given. A parameter per column rather than per value:
+    /// the parameters of a batch of purchases were a third of what it allocated, and the statement's text is the
+    /// same for any number of rows, so Npgsql prepares it once per connection (docs/performance.md, "Tenth session").
+    /// </summary>
+    private static async Task InsertByColumnsAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns,
+        string head, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        var names = string.Join(", ", columns.Select((_, i) => "c" + i));
+        await using var statement = RowStatement.Start<TEntity>(db, head);
+        statement.Text.Append("SELECT ").Append(names).Append(" FROM unnest(");
+        for (var c = 0; c < columns.Count; c++)
+        {
+            statement.Text.Append(c == 0 ? "" : ", ");
+            statement.Values(columns[c], rows);
+        }
+        statement.Text.Append(") WITH ORDINALITY AS u(").Append(names).Append(", position) ORDER BY position");
+        await statement.ExecuteAsync(cancellationToken);
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Cryptopocket.Server.Data;
 
@@ -30,11 +32,14 @@ internal sealed class RowStatement : IAsyncDisposable
         {
             _command.CommandTimeout = seconds;
         }
-        _numbered = db.Database.IsNpgsql();
+        IsPostgres = _numbered = db.Database.IsNpgsql();
         Text = new StringBuilder(head, head.Length * 4);
     }
 
     public StringBuilder Text { get; }
+
+    /// <summary>Whether <see cref="Values{TEntity}"/> (arrays) may be used.</summary>
+    public bool IsPostgres { get; }
 
     /// <summary>A statement in <paramref name="db"/>'s current transaction, which it refuses to run without.</summary>
     public static RowStatement Start<TEntity>(AppDbContext db, string head)
@@ -54,6 +59,34 @@ internal sealed class RowStatement : IAsyncDisposable
         var name = _numbered ? "" : "p" + index;
         _ = _numbered ? Text.Append('$').Append(index + 1) : Text.Append('@').Append(name);
         _command.Parameters.Add(column.Mapping.CreateParameter(_command, name, column.Getter.GetClrValueUsingContainingEntity(entity), column.Property.IsNullable));
+        return this;
+    }
+
+    /// <summary>
+    /// PostgreSQL only: appends a placeholder for one array parameter holding the column's value in every row, in
+    /// order, typed as the column's own mapping types one value (for <c>unnest</c>).
+    /// </summary>
+    public RowStatement Values<TEntity>(Column column, IReadOnlyList<TEntity> rows)
+        where TEntity : class
+    {
+        var converter = column.Mapping.Converter;
+        var type = converter?.ProviderClrType ?? column.Property.ClrType;
+        // A converter's provider type is not nullable (DateTime for DateTime?): an array of it would store a null as
+        // its default value.
+        if (column.Property.IsNullable && type.IsValueType && Nullable.GetUnderlyingType(type) is null)
+        {
+            type = typeof(Nullable<>).MakeGenericType(type);
+        }
+        var values = Array.CreateInstance(type, rows.Count);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var value = column.Getter.GetClrValueUsingContainingEntity(rows[r]);
+            values.SetValue(converter is null || value is null ? value : converter.ConvertToProvider(value), r);
+        }
+        var scalar = (NpgsqlParameter)column.Mapping.CreateParameter(_command, "", null, nullable: true);
+        var index = _command.Parameters.Count;
+        Text.Append('$').Append(index + 1);
+        _command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | scalar.NpgsqlDbType, Value = values });
         return this;
     }
 

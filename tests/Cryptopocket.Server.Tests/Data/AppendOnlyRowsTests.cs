@@ -71,6 +71,29 @@ public sealed class AppendOnlyRowsTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task NullsAndValuesOfNullableColumnsAreStoredAsGiven()
+    {
+        var integration = await IntegrationIdAsync();
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var dispatched = new DateTime(2026, 11, 22, 18, 30, 15, DateTimeKind.Utc).AddTicks(10);
+
+        // Read back inside the transaction, before a dispatcher can see the event and set the column itself.
+        var stored = await server.QueryAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await MultiRowInsert.InsertAsync(db, [
+                new OutboxEvent { Id = $"evt_{tag}a", IntegrationId = integration, Type = "TEST_NULLS", ResourceId = tag, Payload = "{}", OccurredAt = dispatched },
+                new OutboxEvent { Id = $"evt_{tag}b", IntegrationId = integration, Type = "TEST_NULLS", ResourceId = tag, Payload = "{}", OccurredAt = dispatched, DispatchedAt = dispatched },
+            ], CancellationToken.None);
+            var read = await db.OutboxEvents.AsNoTracking().Where(e => e.ResourceId == tag).OrderBy(e => e.Sequence).Select(e => e.DispatchedAt).ToListAsync();
+            await transaction.RollbackAsync();
+            return read;
+        });
+
+        Assert.Equal([null, dispatched], stored);
+    }
+
+    [Fact]
     public async Task MoreRowsThanOneStatementTakesAreAllStoredInTheOrderStaged()
     {
         var integration = await IntegrationIdAsync();
