@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Cryptopocket.Server.Data;
 
@@ -25,7 +26,7 @@ internal static class MultiRowInsert
             return;
         }
         var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
-        var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never))
+        var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
             .Select(RowStatement.Column.Of).ToList();
         var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name(table, sql)))}) ";
         if (db.Database.IsNpgsql())
