@@ -15,7 +15,7 @@ namespace Cryptopocket.Server.Data;
 /// </remarks>
 internal static class MultiRowInsert
 {
-    /// <summary>500 rows of a handful of columns stay far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.</summary>
+    /// <summary>SQLite: 500 rows of a handful of columns stay far below its 32,766 parameters (PostgreSQL takes arrays).</summary>
     private const int RowsPerStatement = 500;
 
     public static async Task InsertAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
@@ -37,15 +37,9 @@ internal static class MultiRowInsert
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await using var statement = RowStatement.Start<TEntity>(db, head + "VALUES ");
-            for (var r = 0; r < chunk.Length; r++)
+            foreach (var row in chunk)
             {
-                statement.Text.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Count; c++)
-                {
-                    statement.Text.Append(c == 0 ? "" : ", ");
-                    statement.Value(columns[c], chunk[r]!);
-                }
-                statement.Text.Append(')');
+                statement.Row(row, columns);
             }
             await statement.ExecuteAsync(cancellationToken);
         }
@@ -55,7 +49,7 @@ internal static class MultiRowInsert
     /// PostgreSQL: one array per column, <c>INSERT … SELECT … FROM unnest($1, $2, …) WITH ORDINALITY … ORDER BY</c> the
     /// row's position, so rows get their generated keys in the order given. A parameter per column rather than per value:
     /// the parameters of a batch of purchases were a third of what it allocated, and the statement's text is the
-    /// same for any number of rows, so Npgsql prepares it once per connection (docs/performance.md, "Tenth session").
+    /// same for any number of rows, so Npgsql's automatic preparation can take it (docs/performance.md, "Tenth session").
     /// </summary>
     private static async Task InsertByColumnsAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns,
         string head, CancellationToken cancellationToken)

@@ -24,6 +24,8 @@ internal static class MultiRowUpdate
         var key = RowStatement.Column.Of(entityType.FindPrimaryKey()!.Properties.Single());
         var columns = propertyNames.Select(n => RowStatement.Column.Of(entityType.FindProperty(n)
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {n}."))).ToList();
+        // Each row of v: the key, then the columns.
+        List<RowStatement.Column> keyAndColumns = [key, .. columns];
         var name = sql.DelimitIdentifier(table.Name, table.Schema);
         var values = string.Join(", ", columns.Select((_, i) => "c" + i));
         var head = $"WITH v(k, {values}) AS (VALUES ";
@@ -32,16 +34,9 @@ internal static class MultiRowUpdate
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await using var statement = RowStatement.Start<TEntity>(db, head);
-            for (var r = 0; r < chunk.Length; r++)
+            foreach (var row in chunk)
             {
-                statement.Text.Append(r == 0 ? "(" : ", (");
-                statement.Value(key, chunk[r]!);
-                foreach (var column in columns)
-                {
-                    statement.Text.Append(", ");
-                    statement.Value(column, chunk[r]!);
-                }
-                statement.Text.Append(')');
+                statement.Row(row, keyAndColumns);
             }
             statement.Text.Append(tail);
             await statement.ExecuteAsync(cancellationToken);

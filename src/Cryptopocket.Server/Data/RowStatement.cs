@@ -23,6 +23,7 @@ internal sealed class RowStatement : IAsyncDisposable
 {
     private readonly DbCommand _command;
     private readonly bool _numbered;
+    private int _rows;
 
     private RowStatement(AppDbContext db, string head)
     {
@@ -32,14 +33,11 @@ internal sealed class RowStatement : IAsyncDisposable
         {
             _command.CommandTimeout = seconds;
         }
-        IsPostgres = _numbered = db.Database.IsNpgsql();
+        _numbered = db.Database.IsNpgsql();
         Text = new StringBuilder(head, head.Length * 4);
     }
 
     public StringBuilder Text { get; }
-
-    /// <summary>Whether <see cref="Values{TEntity}"/> (arrays) may be used.</summary>
-    public bool IsPostgres { get; }
 
     /// <summary>A statement in <paramref name="db"/>'s current transaction, which it refuses to run without.</summary>
     public static RowStatement Start<TEntity>(AppDbContext db, string head)
@@ -59,6 +57,19 @@ internal sealed class RowStatement : IAsyncDisposable
         var name = _numbered ? "" : "p" + index;
         _ = _numbered ? Text.Append('$').Append(index + 1) : Text.Append('@').Append(name);
         _command.Parameters.Add(column.Mapping.CreateParameter(_command, name, column.Getter.GetClrValueUsingContainingEntity(entity), column.Property.IsNullable));
+        return this;
+    }
+
+    /// <summary>Appends one row's values of these columns, <c>(…)</c>, after a comma unless it is the statement's first row.</summary>
+    public RowStatement Row(object entity, IReadOnlyList<Column> columns)
+    {
+        Text.Append(_rows++ == 0 ? "(" : ", (");
+        for (var c = 0; c < columns.Count; c++)
+        {
+            Text.Append(c == 0 ? "" : ", ");
+            Value(columns[c], entity);
+        }
+        Text.Append(')');
         return this;
     }
 
@@ -98,7 +109,7 @@ internal sealed class RowStatement : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
 
-    /// <summary>The entity type's table, delimited.</summary>
+    /// <summary>The entity type, its table, and the provider's SQL helper (to delimit names).</summary>
     public static (IEntityType EntityType, StoreObjectIdentifier Table, ISqlGenerationHelper Sql) TableOf<TEntity>(AppDbContext db)
     {
         var entityType = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");

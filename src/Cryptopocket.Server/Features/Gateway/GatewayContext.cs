@@ -61,8 +61,7 @@ public sealed class GatewayContext(
         if (method == PaymentTypes.Card && payment.PaymentType != PaymentTypes.Card)
         {
             var customer = (await db.ReadCustomerAsync(payment.CustomerId, payment.IntegrationId, forUpdate: true, cancellationToken))!;
-            await CardLimit.BringUpToDateAsync(db, [customer], now, cancellationToken);
-            if (!CardLimit.TryAdd(customer, payment.FiatAmountCents, payment.CreatedAt, CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit)))
+            if (!await CardLimit.TryAddAsync(db, customer, payment, options.CurrentValue.QuarterlyCardLimit, now, cancellationToken))
             {
                 return "The quarterly card limit would be exceeded; choose another method.";
             }

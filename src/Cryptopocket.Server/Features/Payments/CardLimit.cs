@@ -15,8 +15,10 @@ namespace Cryptopocket.Server.Features.Payments;
 /// Every change to what counts runs with the customer's row locked, in the transaction of the change, and locks it
 /// before it touches a purchase's row (the order every such transaction follows, so none deadlocks another):
 /// <list type="bullet">
-/// <item>a new card purchase, and a guided purchase switching to card, read the locked, tracked customer through
-/// <see cref="BringUpToDateAsync"/> and <see cref="TryAdd"/> to it;</item>
+/// <item>a new card purchase alone, and a guided purchase switching to card, read the locked, tracked customer and
+/// <see cref="TryAddAsync"/> to it; a batch of purchases reads its customers locked but untracked, brings them up to date
+/// (<see cref="BringUpToDateAsync"/>), <see cref="TryAdd"/>s each purchase and writes what changed with
+/// <see cref="SaveUseAsync"/>;</item>
 /// <item>a counted card purchase that is rejected, expires or switches away from card calls <see cref="ReleaseAsync"/>,
 /// an UPDATE of the customer's row that waits for any purchase holding it.</item>
 /// </list>
@@ -67,6 +69,17 @@ public static class CardLimit
             customer.CardUseCents += cents;
         }
         return true;
+    }
+
+    /// <summary>
+    /// For one locked, tracked customer (saved by the caller's <c>SaveChanges</c>): brings the use up to date and
+    /// <see cref="TryAdd"/>s the purchase to it; false when it would exceed the limit.
+    /// </summary>
+    public static async Task<bool> TryAddAsync(AppDbContext db, Customer customer, Payment payment, decimal limit, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        await BringUpToDateAsync(db, [customer], now, cancellationToken);
+        return TryAdd(customer, payment.FiatAmountCents, payment.CreatedAt, Cents(limit));
     }
 
     /// <summary>

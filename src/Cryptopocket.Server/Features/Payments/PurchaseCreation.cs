@@ -86,13 +86,9 @@ public sealed class PurchaseCreation(
                 {
                     return outcome;
                 }
-                if (card)
+                if (card && !await CardLimit.TryAddAsync(db, customer!, payment, options.CurrentValue.QuarterlyCardLimit, now, cancellationToken))
                 {
-                    await CardLimit.BringUpToDateAsync(db, [customer!], now, cancellationToken);
-                    if (!CardLimit.TryAdd(customer!, payment.FiatAmountCents, payment.CreatedAt, CardLimit.Cents(options.CurrentValue.QuarterlyCardLimit)))
-                    {
-                        return CardLimitRefusal();
-                    }
+                    return CardLimitRefusal();
                 }
                 db.Payments.Add(payment);
                 await db.SaveChangesAsync(cancellationToken);
