@@ -10,6 +10,13 @@ public sealed class SettlementOptions
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// While transfers are in flight, how often the worker asks the node for its latest block (one eth_blockNumber) and
+    /// starts a round as soon as there is a new one, rather than waiting for <see cref="PollInterval"/>: a transfer's
+    /// confirmations come with blocks, so that is when it can be finished. Zero turns it off.
+    /// </summary>
+    public TimeSpan BlockPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>A broadcast transfer not mined after this is replaced with the same nonce and a higher fee.</summary>
     public TimeSpan ReplaceAfter { get; set; } = TimeSpan.FromSeconds(60);
 

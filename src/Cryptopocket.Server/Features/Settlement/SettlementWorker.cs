@@ -1,5 +1,9 @@
+using System.Numerics;
+using Cryptopocket.Server.Data;
 using Cryptopocket.Server.Features.Events;
+using Cryptopocket.Server.Features.Settlement.Evm;
 using Cryptopocket.Server.Features.Webhooks;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Cryptopocket.Server.Features.Settlement;
@@ -9,6 +13,8 @@ namespace Cryptopocket.Server.Features.Settlement;
 /// at any point and started again, and several instances on one PostgreSQL cooperate through unique constraints.
 /// A round runs every <see cref="SettlementOptions.PollInterval"/>, and (<see cref="SettlementOptions.WakeOnPayment"/>)
 /// as soon as a PAY_IN event is committed, here or, on PostgreSQL, by another process such as <c>bank import</c>.
+/// While transfers are in flight it also starts one as soon as their chain has a new block
+/// (<see cref="SettlementOptions.BlockPollInterval"/>), since that is what confirms them.
 /// </summary>
 public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry chains, IOptionsMonitor<SettlementOptions> options,
     WebhookSignal signal, TimeProvider clock, ILogger<SettlementWorker> logger) : BackgroundService
@@ -18,6 +24,78 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
     /// round per chunk would sign many small batches where a moment's wait makes one larger one.
     /// </summary>
     private static readonly TimeSpan WokenRoundGap = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Waits up to a poll for the next round. True when a payment woke it (the caller leaves a short gap, so a chunked
+    /// import makes one batch); false when the poll ran out or a chain with transfers in flight has a new block.
+    /// </summary>
+    private async Task<bool> WaitForPaymentOrBlockAsync(Wakeup paid, CancellationToken stoppingToken)
+    {
+        var current = options.CurrentValue;
+        var watched = current.BlockPollInterval > TimeSpan.Zero ? await ChainsWithTransfersInFlightAsync(stoppingToken) : [];
+        if (watched.Count == 0)
+        {
+            return await paid.WaitAsync(current.PollInterval, stoppingToken);
+        }
+        var started = clock.GetTimestamp();
+        for (var left = current.PollInterval; left > TimeSpan.Zero; left = current.PollInterval - clock.GetElapsedTime(started))
+        {
+            if (await paid.WaitAsync(left < current.BlockPollInterval ? left : current.BlockPollInterval, stoppingToken))
+            {
+                return true;
+            }
+            foreach (var (node, seen) in watched)
+            {
+                if (await HeadAsync(node, stoppingToken) is { } head && head != seen)
+                {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The node of every chain with a transfer recorded or broadcast and not yet finished, with its latest block now.</summary>
+    private async Task<List<(EvmRpcClient Node, BigInteger Head)>> ChainsWithTransfersInFlightAsync(CancellationToken stoppingToken)
+    {
+        List<string> names;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            names = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ChainTransfers
+                .Where(t => t.Status == ChainTransferStatuses.Recorded || t.Status == ChainTransferStatuses.Broadcast)
+                .Select(t => t.Chain).Distinct().ToListAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The round after the poll reports a database that is down; this wait only falls back to the poll.
+            logger.LogDebug(exception, "Could not look for transfers in flight");
+            return [];
+        }
+        var watched = new List<(EvmRpcClient, BigInteger)>();
+        foreach (var name in names)
+        {
+            if (chains.Find(name) is { } chain && chains.Node(chain) is var node && await HeadAsync(node, stoppingToken) is { } head)
+            {
+                watched.Add((node, head));
+            }
+        }
+        return watched;
+    }
+
+    /// <summary>The node's latest block, or null when it cannot be asked (the next round reports why).</summary>
+    private async Task<BigInteger?> HeadAsync(EvmRpcClient node, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await node.BlockNumberAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogDebug(exception, "Could not read the latest block");
+            return null;
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,7 +136,7 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
                         break;
                     }
                 }
-                else if (await paid.WaitAsync(options.CurrentValue.PollInterval, stoppingToken))
+                else if (await WaitForPaymentOrBlockAsync(paid, stoppingToken))
                 {
                     var pause = WokenRoundGap - clock.GetElapsedTime(started);
                     if (pause > TimeSpan.Zero)
