@@ -23,9 +23,12 @@ public sealed class WebhookOptions
 
     /// <summary>
     /// Deliveries of one subscription read and leased together (one query, one conditional update), then sent in
-    /// windows of <see cref="InFlightPerSubscription"/>; the URL, API key and secret come with the run.
+    /// windows of <see cref="InFlightPerSubscription"/>; the URL, API key and secret come with the run. Between two runs
+    /// the first one's last outcomes are saved and the next one is read and leased, while nothing is in flight: with 100
+    /// these pauses were most of the time a thousand PAY_IN events of one partner took (docs/performance.md, "Eleventh
+    /// session").
     /// </summary>
-    public int RunLength { get; set; } = 100;
+    public int RunLength { get; set; } = 250;
 
     /// <summary>
     /// Waits after each failed attempt; after the last, the delivery is failed. The default spans just over three days:
