@@ -121,8 +121,9 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
                 await api.SubscribeAsync(partner, type, receiver.UrlFor(partner));
             }
         }
+        await WebhookPhase.WarmUpAsync(api, seed.Partners, receiver);
         NoteMemory(server, "seeded");
-        log($"Every partner subscribed to {string.Join(" and ", WebhookPhase.SubscribedTypes)} at {receiver.BaseAddress}");
+        log($"Every partner subscribed to {string.Join(" and ", WebhookPhase.SubscribedTypes)} at {receiver.BaseAddress}; a test event reached each subscription");
 
         log("Load: GET /api/quote");
         var quote = await ApiPhases.QuoteAsync(settings, server.BaseAddress, seed);

@@ -24,8 +24,12 @@ namespace Cryptopocket.Server.Features.Banking;
 /// </remarks>
 public sealed class BankReconciliation(AppDbContext db, PaymentLifecycle lifecycle, TimeProvider clock)
 {
-    /// <summary>Enough to make commits rare, few enough that a chunk redone line by line after a race stays short.</summary>
-    private const int LinesPerChunk = 200;
+    /// <summary>
+    /// Enough to make commits rare, few enough that a chunk redone line by line after a race stays short. A chunk's
+    /// payments are visible (their PAY_IN events delivered, their settlement started) only once it commits: at 200, the
+    /// first line of a chunk waited about 100 ms for the rest (docs/performance.md, "Eleventh session").
+    /// </summary>
+    private const int LinesPerChunk = 100;
 
     /// <summary>A line that keeps failing after this many fresh attempts has a problem no race explains: it is raised.</summary>
     private const int AttemptsPerLine = 3;
