@@ -276,6 +276,9 @@ public sealed class WebhookRunner(
 
     public async ValueTask DisposeAsync()
     {
+        // A run that failed mid-way may leave its last save running on the context about to be disposed; its outcome
+        // no longer matters here (the failure that ended the run is what gets logged, and leases cover the rest).
+        await _saving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         http.Dispose();
         await scope.DisposeAsync();
     }
