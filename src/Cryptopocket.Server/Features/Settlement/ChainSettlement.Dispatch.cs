@@ -38,9 +38,10 @@ public sealed partial class ChainSettlement
 
     /// <summary>
     /// New transfers for waiting purchases, a batch per round: plan every one (nonce, gas, funds), sign them all,
-    /// record them all in one transaction, and only then broadcast them, in nonce order.
+    /// record them all in one transaction, and only then broadcast them, in nonce order. Answers whether a full batch
+    /// went out (more purchases are probably waiting), and whether any transfer was recorded.
     /// </summary>
-    private async Task<bool> DispatchAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
+    private async Task<(bool FullBatch, bool Recorded)> DispatchAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var waiting = await db.Payments.AsNoTracking()
@@ -48,7 +49,7 @@ public sealed partial class ChainSettlement
             .OrderBy(p => p.PaidAt).Take(options.CurrentValue.BatchSize).ToListAsync(cancellationToken);
         if (waiting.Count == 0)
         {
-            return false;
+            return (false, false);
         }
         var from = EvmAddress.ToChecksum(chain.HotWallet);
         var chainNonce = await node.TransactionCountAsync(from, "pending", cancellationToken);
@@ -161,13 +162,13 @@ public sealed partial class ChainSettlement
             .. gas.Batches.Keys.Select(symbol => $"disperse_unavailable:{chainName}:{symbol}")], cancellationToken);
         if (planned.Count == 0)
         {
-            return false;
+            return (false, false);
         }
 
         var transfers = await SignAsync(chainName, chain, from, planned, maxFee, priority, cancellationToken);
         if (transfers.Count == 0)
         {
-            return false;
+            return (false, false);
         }
         db.ChangeTracker.Clear();
         db.ChainTransfers.AddRange(transfers);
@@ -180,11 +181,11 @@ public sealed partial class ChainSettlement
         {
             // Another instance took one of these purchases or nonces first: nothing was broadcast; try again next round.
             db.ChangeTracker.Clear();
-            return false;
+            return (false, false);
         }
         var allSent = await BroadcastInNonceOrderAsync(transfers, node, cancellationToken);
         // Only a full batch all sent says "more may be waiting": purchases held back (a hot wallet too low) must not spin.
-        return allSent && transfers.Count == options.CurrentValue.BatchSize;
+        return (allSent && transfers.Count == options.CurrentValue.BatchSize, true);
     }
 
     /// <summary>

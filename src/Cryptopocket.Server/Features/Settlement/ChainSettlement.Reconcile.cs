@@ -30,14 +30,15 @@ public sealed partial class ChainSettlement
     /// Every in-flight transaction against one batch of receipts. The confirmed are finished together; the rest need a
     /// step of their own (a revert, a re-broadcast, a replacement), each on a fresh read of its legs since another
     /// instance may have moved them on since the batch was read. A transaction is its legs, (chain, wallet, nonce):
-    /// they are looked up, finished, reverted, re-broadcast and replaced as one.
+    /// they are looked up, finished, reverted, re-broadcast and replaced as one. Answers whether any stays in flight:
+    /// not mined yet, or mined without its confirmations.
     /// </summary>
-    private async Task ReconcileAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
+    private async Task<bool> ReconcileAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
     {
         var inFlight = await InFlightAsync(chainName, cancellationToken);
         if (inFlight.Count == 0)
         {
-            return;
+            return false;
         }
         var head = await node.BlockNumberAsync(cancellationToken);
         var confirmations = chain.Confirmations ?? options.CurrentValue.Confirmations;
@@ -77,6 +78,7 @@ public sealed partial class ChainSettlement
         {
             await StepAsync(transaction, legs => KeepAliveAsync(legs, chain, node, cancellationToken), cancellationToken);
         }
+        return inFlight.Count > confirmed.Count + reverted.Count;
     }
 
     /// <summary>

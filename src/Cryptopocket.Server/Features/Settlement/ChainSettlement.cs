@@ -27,23 +27,31 @@ namespace Cryptopocket.Server.Features.Settlement;
 /// all finished (or reverted) in one database transaction.
 /// </para>
 /// </summary>
+/// <summary>
+/// What a round left: <paramref name="FullBatch"/> when it dispatched a full batch (more purchases are probably waiting);
+/// <paramref name="InFlight"/> when transfers of the chain are recorded or broadcast and not finished, so the chain's next
+/// block may confirm them.
+/// </summary>
+public readonly record struct SettlementRound(bool FullBatch, bool InFlight);
+
 public sealed partial class ChainSettlement(
     AppDbContext db, ChainRegistry chains, IOptionsMonitor<SettlementOptions> options, TimeProvider clock, ILogger<ChainSettlement> logger)
 {
     /// <summary>Replacements of one transfer after which an operator is alerted.</summary>
     public const int StuckAlertAfterReplacements = 3;
 
-    /// <summary>One round; answers true when a full batch was dispatched, so more purchases are probably waiting.</summary>
-    public async Task<bool> RunRoundAsync(string chainName, CancellationToken cancellationToken)
+    /// <summary>One round, and what it left behind (<see cref="SettlementRound"/>).</summary>
+    public async Task<SettlementRound> RunRoundAsync(string chainName, CancellationToken cancellationToken)
     {
         var chain = chains.Find(chainName);
         if (chain is null)
         {
-            return false;
+            return default;
         }
         var node = chains.Node(chain);
-        await ReconcileAsync(chainName, chain, node, cancellationToken);
-        return await DispatchAsync(chainName, chain, node, cancellationToken);
+        var unfinished = await ReconcileAsync(chainName, chain, node, cancellationToken);
+        var (fullBatch, recorded) = await DispatchAsync(chainName, chain, node, cancellationToken);
+        return new SettlementRound(fullBatch, unfinished || recorded);
     }
 
     /// <summary>One payout in a transaction: who gets how much, in base units.</summary>

@@ -1,9 +1,7 @@
 using System.Numerics;
-using Cryptopocket.Server.Data;
 using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Settlement.Evm;
 using Cryptopocket.Server.Features.Webhooks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Cryptopocket.Server.Features.Settlement;
@@ -27,12 +25,23 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
 
     /// <summary>
     /// Waits up to a poll for the next round. True when a payment woke it (the caller leaves a short gap, so a chunked
-    /// import makes one batch); false when the poll ran out or a chain with transfers in flight has a new block.
+    /// import makes one batch); false when the poll ran out or one of <paramref name="inFlight"/> (chains whose last
+    /// round left transfers in flight) has a new block.
     /// </summary>
-    private async Task<bool> WaitForPaymentOrBlockAsync(Wakeup paid, CancellationToken stoppingToken)
+    private async Task<bool> WaitForPaymentOrBlockAsync(Wakeup paid, IReadOnlyList<string> inFlight, CancellationToken stoppingToken)
     {
         var current = options.CurrentValue;
-        var watched = current.BlockPollInterval > TimeSpan.Zero ? await ChainsWithTransfersInFlightAsync(stoppingToken) : [];
+        var watched = new List<(EvmRpcClient Node, BigInteger Head)>();
+        if (current.BlockPollInterval > TimeSpan.Zero)
+        {
+            foreach (var name in inFlight)
+            {
+                if (chains.Find(name) is { } chain && chains.Node(chain) is var node && await HeadAsync(node, stoppingToken) is { } head)
+                {
+                    watched.Add((node, head));
+                }
+            }
+        }
         if (watched.Count == 0)
         {
             return await paid.WaitAsync(current.PollInterval, stoppingToken);
@@ -53,34 +62,6 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
             }
         }
         return false;
-    }
-
-    /// <summary>The node of every chain with a transfer recorded or broadcast and not yet finished, with its latest block now.</summary>
-    private async Task<List<(EvmRpcClient Node, BigInteger Head)>> ChainsWithTransfersInFlightAsync(CancellationToken stoppingToken)
-    {
-        List<string> names;
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            names = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ChainTransfers
-                .Where(t => t.Status == ChainTransferStatuses.Recorded || t.Status == ChainTransferStatuses.Broadcast)
-                .Select(t => t.Chain).Distinct().ToListAsync(stoppingToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // The round after the poll reports a database that is down; this wait only falls back to the poll.
-            logger.LogDebug(exception, "Could not look for transfers in flight");
-            return [];
-        }
-        var watched = new List<(EvmRpcClient, BigInteger)>();
-        foreach (var name in names)
-        {
-            if (chains.Find(name) is { } chain && chains.Node(chain) is var node && await HeadAsync(node, stoppingToken) is { } head)
-            {
-                watched.Add((node, head));
-            }
-        }
-        return watched;
     }
 
     /// <summary>The node's latest block, or null when it cannot be asked (the next round reports why).</summary>
@@ -105,6 +86,7 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
         {
             var started = clock.GetTimestamp();
             var more = false;
+            var inFlight = new List<string>();
             if (options.CurrentValue.Enabled)
             {
                 foreach (var chain in chains.Chains.Keys)
@@ -112,8 +94,12 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
                     try
                     {
                         await using var scope = scopes.CreateAsyncScope();
-                        more |= await scope.ServiceProvider.GetRequiredService<ChainSettlement>().RunRoundAsync(chain, stoppingToken)
-                                && options.CurrentValue.DrainWhenFull;
+                        var round = await scope.ServiceProvider.GetRequiredService<ChainSettlement>().RunRoundAsync(chain, stoppingToken);
+                        more |= round.FullBatch && options.CurrentValue.DrainWhenFull;
+                        if (round.InFlight)
+                        {
+                            inFlight.Add(chain);
+                        }
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                     {
@@ -136,7 +122,7 @@ public sealed class SettlementWorker(IServiceScopeFactory scopes, ChainRegistry 
                         break;
                     }
                 }
-                else if (await WaitForPaymentOrBlockAsync(paid, stoppingToken))
+                else if (await WaitForPaymentOrBlockAsync(paid, inFlight, stoppingToken))
                 {
                     var pause = WokenRoundGap - clock.GetElapsedTime(started);
                     if (pause > TimeSpan.Zero)
