@@ -229,7 +229,7 @@ public sealed class WebhookRunner(
     }
 
     /// <summary>Outcomes recorded and not yet saved: the attempts, the deliveries they changed, the leases given back.</summary>
-    private sealed record Outcomes
+    private sealed class Outcomes
     {
         public List<WebhookAttempt> Attempts { get; } = [];
         public List<WebhookDelivery> Attempted { get; } = [];
