@@ -24,6 +24,9 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
     /// <summary>The server's peak RSS after each phase, so that a high peak can be traced to the phase that raised it.</summary>
     private readonly List<string> _memoryByPhase = [];
 
+    /// <summary>What the server's resident memory was made of at each phase's highest moment.</summary>
+    private readonly List<string> _memoryMakeUpByPhase = [];
+
     public List<PhaseResult> Rows { get; } = [];
     public List<string> Raw { get; } = [];
     public string PostgresDescription { get; private set; } = "";
@@ -100,17 +103,22 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
         return server;
     }
 
-    private void NoteMemory(CryptopocketServer server, string phase)
+    private void NoteMemory(CryptopocketServer server, MemorySampler sampler, string phase)
     {
         if (ProcessTable.PeakRssBytes(server.Pid) is { } peak)
         {
             _memoryByPhase.Add(string.Create(CultureInfo.InvariantCulture, $"{phase} {peak / 1e6:0}"));
         }
+        if (sampler.TakeHighest() is { } highest)
+        {
+            _memoryMakeUpByPhase.Add($"{phase} {highest.Describe()}");
+        }
     }
 
     private async Task MeasureServerAsync(CryptopocketServer server)
     {
-        NoteMemory(server, "started");
+        await using var sampler = new MemorySampler(server.Pid);
+        NoteMemory(server, sampler, "started");
         using var api = new PartnerApi(server.BaseAddress);
         await using var receiver = await WebhookReceiver.StartAsync(FreePorts.Next());
         var seed = await Seeder.RunAsync(settings, server, api, log);
@@ -122,12 +130,12 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
             }
         }
         await WebhookPhase.WarmUpAsync(api, seed.Partners, receiver);
-        NoteMemory(server, "seeded");
+        NoteMemory(server, sampler, "seeded");
         log($"Every partner subscribed to {string.Join(" and ", WebhookPhase.SubscribedTypes)} at {receiver.BaseAddress}; a test event reached each subscription");
 
         log("Load: GET /api/quote");
         var quote = await ApiPhases.QuoteAsync(settings, server.BaseAddress, seed);
-        NoteMemory(server, "quote");
+        NoteMemory(server, sampler, "quote");
         _rows.Add(c => Row.Ratio("GET /api/quote", quote, quote.RequestsPerSecond / c.BareRequestsPerSecond, "bare",
             "≥ 0.5× bare, p99 < 10 ms", r => r >= 0.5 && quote.Latency.P99Ms < 10 && quote.ErrorsTotal == 0));
 
@@ -135,7 +143,7 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
         var (guided, created) = await ApiPhases.GuidedAsync(settings, server.BaseAddress, seed);
         var countProblems = await GuidedChecks.CountsMatchAsync(api, seed, created);
         var probe = await GuidedChecks.LimitProbeAsync(settings, api, seed.LimitProbeCustomer);
-        NoteMemory(server, "createGuidedPayment");
+        NoteMemory(server, sampler, "createGuidedPayment");
         var exact = countProblems.Count == 0 && probe.Created == probe.Allowed && probe.Listed == probe.Allowed && probe.Other == 0;
         _rows.Add(c => Row.Ratio("POST /api/createGuidedPayment", guided, guided.RequestsPerSecond / c.PgBenchTps, "pgbench",
             "≥ 0.25× pgbench, 0 errors, limits exact", r => r >= 0.25 && guided.ErrorsTotal == 0 && exact) with
@@ -152,7 +160,7 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
 
         log("Load: GET /api/payment/{id}");
         var detail = await ApiPhases.DetailAsync(settings, server.BaseAddress, created);
-        NoteMemory(server, "payment detail");
+        NoteMemory(server, sampler, "payment detail");
         _rows.Add(c => Row.Ratio("GET /api/payment/{id}", detail, detail.RequestsPerSecond / c.BareRequestsPerSecond, "bare",
             "≥ 0.35× bare", r => r >= 0.35 && detail.ErrorsTotal == 0));
 
@@ -166,7 +174,7 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
         var settlement = await SettlementPhase.RunAsync(settings, server, api, seed.SettlementCustomer, log);
         var real = await WebhookPhase.AwaitPurchaseEventsAsync(receiver, settlement.PaymentIds, TimeSpan.FromSeconds(60));
         var perPurchase = LatencySummary.FromMilliseconds(SettlementPhase.PaidToSentMs(receiver, settlement.PaymentIds));
-        NoteMemory(server, "settlement");
+        NoteMemory(server, sampler, "settlement");
         var settlementRatio = settlement.PerSecond / chain.TransfersPerSecond;
         _rows.Add(_ => new PhaseResult
         {
@@ -184,13 +192,13 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
 
         log($"Webhook burst: up to {settings.WebhookEvents} events in {settings.Duration.TotalSeconds:0.#} s");
         var burst = await WebhookPhase.BurstAsync(settings, server.BaseAddress, seed, receiver);
-        NoteMemory(server, "webhook burst");
+        NoteMemory(server, sampler, "webhook burst");
         // The burst's rate is bounded by how fast the API makes events: it judges latency under a steady stream; the
         // redelivered backlog that follows judges the rate the dispatcher itself can deliver.
         _rows.Add(_ => Row.Deliveries("webhooks: burst of WEBHOOK_TEST events", burst));
         log($"Webhook redelivery: the burst's {burst.EventIds.Count} events made due again at once");
         var drain = await WebhookPhase.RedeliverAsync(settings, server, receiver, burst.EventIds);
-        NoteMemory(server, "webhook redelivery");
+        NoteMemory(server, sampler, "webhook redelivery");
         _rows.Add(_ => new PhaseResult
         {
             Phase = "webhooks: the burst redelivered at once (backlog)", Rate = drain.PerSecond, RateUnit = "deliveries/s",
@@ -214,7 +222,12 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
             Phase = "server peak RSS (VmHWM) under all of the above",
             Value = string.Create(CultureInfo.InvariantCulture, $"{peak / 1e6:0} MB"),
             Target = "< 250 MB", Met = peak < 250e6,
-            Notes = [$"peak after each phase, MB: {string.Join(", ", _memoryByPhase)}", ServerLog.Summary(server.Process.LogPath)],
+            Notes =
+            [
+                $"peak after each phase, MB: {string.Join(", ", _memoryByPhase)}",
+                $"each phase's highest sample (every 50 ms), MB: {string.Join(", ", _memoryMakeUpByPhase)}",
+                ServerLog.Summary(server.Process.LogPath),
+            ],
         };
         _rows.Add(_ => memory);
     }
