@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cryptopocket.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Xunit.Abstractions;
 
 namespace Cryptopocket.Server.Tests.Webhooks;
@@ -78,8 +80,15 @@ internal sealed class DatabaseCalls : IObserver<DiagnosticListener>, IObserver<K
     private long _commands;
     private long _commits;
     private long _savepoints;
+    private long _compilations;
 
     public DatabaseCalls() => _all = DiagnosticListener.AllListeners.Subscribe(this);
+
+    /// <summary>Whose query compilations <see cref="Compilations"/> counts: one context's, not the whole process's.</summary>
+    public DbContext? CompilationsOf { get; init; }
+
+    /// <summary>Queries EF compiled for <see cref="CompilationsOf"/> (a query found in EF's cache is not compiled again).</summary>
+    public long Compilations => Interlocked.Read(ref _compilations);
 
     public (long Commands, long Commits, long Savepoints) Snapshot() =>
         (Interlocked.Read(ref _commands), Interlocked.Read(ref _commits), Interlocked.Read(ref _savepoints));
@@ -104,6 +113,10 @@ internal sealed class DatabaseCalls : IObserver<DiagnosticListener>, IObserver<K
                 break;
             case "Microsoft.EntityFrameworkCore.Database.Transaction.TransactionCommitted":
                 Interlocked.Increment(ref _commits);
+                break;
+            case "Microsoft.EntityFrameworkCore.Query.QueryCompilationStarting"
+                when value.Value is DbContextEventData data && data.Context is { } context && context == CompilationsOf:
+                Interlocked.Increment(ref _compilations);
                 break;
             case "Microsoft.EntityFrameworkCore.Database.Transaction.CreatedSavepoint":
             case "Microsoft.EntityFrameworkCore.Database.Transaction.ReleasedSavepoint":

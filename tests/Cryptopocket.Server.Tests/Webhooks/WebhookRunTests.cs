@@ -75,6 +75,33 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
     }
 
     [Fact]
+    public async Task LeasingADifferentRunEachTimeCompilesNoQueryForIt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var queued = await QueueAsync(receiver.BaseAddress, 6);
+        var now = new ShiftedClock(TimeSpan.FromHours(2)).GetUtcNow().UtcDateTime;
+
+        var (leased, compiled) = await server.QueryAsync(async db =>
+        {
+            using var calls = new DatabaseCalls { CompilationsOf = db };
+            var leased = new List<long>();
+            foreach (var run in queued.DeliveryIds.Chunk(2))
+            {
+                leased.AddRange(await WebhookLease.TakeAsync(db, run, now, WebhookLease.Until(now, TimeSpan.FromSeconds(10)), CancellationToken.None));
+            }
+            var compiled = calls.Compilations;
+            // Nothing of this test stays due for the other tests' second instance once its lease runs out.
+            await db.WebhookDeliveries.Where(d => queued.DeliveryIds.Contains(d.Id))
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, WebhookDeliveryStatuses.Delivered));
+            return (leased, compiled);
+        });
+
+        // Each run's ids in the statement's text made a new query for EF to compile and keep, on every run.
+        Assert.Equal(queued.DeliveryIds, leased.Order());
+        Assert.Equal(0, compiled);
+    }
+
+    [Fact]
     public async Task ARunStopsAtADeliveryLeasedElsewhereAndGivesBackWhatItCannotSendInOrder()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -1,6 +1,10 @@
 using System.Globalization;
 using Cryptopocket.Server.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Cryptopocket.Server.Features.Webhooks;
 
@@ -17,15 +21,48 @@ public static class WebhookLease
     /// Leases whichever of <paramref name="ids"/> are still pending, due and free, in one conditional update, and answers
     /// which ones it got: the rows themselves say, so two instances racing for the same run can never both win a row.
     /// </summary>
+    /// <remarks>
+    /// The statement's text is the same for every run, the ids travel as one parameter (an array on PostgreSQL, JSON
+    /// for SQLite's json_each), and it runs on a command of its own. Written inline, each run's ids made a new text, and
+    /// through EF's SqlQueryRaw each new text was a query EF compiled and cached anew: thousands of compiled queries
+    /// (DynamicMethods and their code) and cached statement texts held in memory under a webhook load, and the compile
+    /// cost on every run (docs/performance.md, "Twelfth session").
+    /// </remarks>
     public static async Task<HashSet<long>> TakeAsync(AppDbContext db, IReadOnlyCollection<long> ids, DateTime now, DateTime until, CancellationToken cancellationToken)
     {
-        // EF's ExecuteUpdate answers only a count, which cannot say which rows of a contested run were won; both
-        // providers take UPDATE … RETURNING. The ids are numbers, written inline so the statement works on both.
-        var list = string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-        var sql = "UPDATE webhook_deliveries SET claimed_until = {0} WHERE id IN (" + list + ") AND status = {1} AND next_attempt_at <= {2}"
-                  + " AND (claimed_until IS NULL OR claimed_until < {2}) RETURNING id AS \"Value\"";
-        var leased = await db.Database.SqlQueryRaw<long>(sql, until, WebhookDeliveryStatuses.Pending, now).ToListAsync(cancellationToken);
-        return [.. leased];
+        var postgres = db.Database.IsNpgsql();
+        var deliveries = db.Model.FindEntityType(typeof(WebhookDelivery))!;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = postgres
+                ? "UPDATE webhook_deliveries SET claimed_until = $1 WHERE id = ANY($2) AND status = $3 AND next_attempt_at <= $4"
+                  + " AND (claimed_until IS NULL OR claimed_until < $4) RETURNING id"
+                : "UPDATE webhook_deliveries SET claimed_until = @until WHERE id IN (SELECT value FROM json_each(@ids)) AND status = @status"
+                  + " AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now) RETURNING id";
+            // The instants go through the columns' own type mappings: stored and compared exactly as EF writes them.
+            void Add(string property, string name, object value) =>
+                command.Parameters.Add(deliveries.FindProperty(property)!.GetRelationalTypeMapping().CreateParameter(command, postgres ? "" : name, value));
+            Add(nameof(WebhookDelivery.ClaimedUntil), "until", until);
+            command.Parameters.Add(postgres
+                ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = ids.ToArray() }
+                : new SqliteParameter("ids", "[" + string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))) + "]"));
+            Add(nameof(WebhookDelivery.Status), "status", WebhookDeliveryStatuses.Pending);
+            Add(nameof(WebhookDelivery.NextAttemptAt), "now", now);
+            var leased = new HashSet<long>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                leased.Add(reader.GetInt64(0));
+            }
+            return leased;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>
