@@ -13,29 +13,11 @@ public sealed record MemorySample(long RssKb, long AnonKb, long FileKb, long Shm
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{RssKb / 1000.0:0} (anon {AnonKb / 1000.0:0}, file {FileKb / 1000.0:0}, shared {ShmemKb / 1000.0:0})");
 
-    public static MemorySample? Read(int pid)
-    {
-        long? rss = null, anon = null, file = null, shmem = null;
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                rss ??= Kilobytes(line, "VmRSS:");
-                anon ??= Kilobytes(line, "RssAnon:");
-                file ??= Kilobytes(line, "RssFile:");
-                shmem ??= Kilobytes(line, "RssShmem:");
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-        return rss is { } r && anon is { } a && file is { } f && shmem is { } s ? new MemorySample(r, a, f, s) : null;
-    }
-
-    private static long? Kilobytes(string line, string field) =>
-        line.StartsWith(field, StringComparison.Ordinal)
-            ? long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)
+    public static MemorySample? Read(int pid) =>
+        ProcessTable.StatusKilobytes(pid) is { } status
+        && status.TryGetValue("VmRSS", out var rss) && status.TryGetValue("RssAnon", out var anon)
+        && status.TryGetValue("RssFile", out var file) && status.TryGetValue("RssShmem", out var shmem)
+            ? new MemorySample(rss, anon, file, shmem)
             : null;
 }
 

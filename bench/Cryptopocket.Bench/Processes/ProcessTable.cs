@@ -38,16 +38,35 @@ public static class ProcessTable
     }
 
     /// <summary>Peak resident set size (VmHWM) in bytes, or null once the process is gone.</summary>
-    public static long? PeakRssBytes(int pid) => StatusKilobytes(pid, "VmHWM:") is { } kb ? kb * 1024 : null;
+    public static long? PeakRssBytes(int pid) => StatusBytes(pid, "VmHWM");
 
-    public static long? RssBytes(int pid) => StatusKilobytes(pid, "VmRSS:") is { } kb ? kb * 1024 : null;
+    public static long? RssBytes(int pid) => StatusBytes(pid, "VmRSS");
 
-    private static long? StatusKilobytes(int pid, string field)
+    /// <summary>A zombie's status has no Vm lines: null then too.</summary>
+    private static long? StatusBytes(int pid, string field) =>
+        StatusKilobytes(pid) is { } status && status.TryGetValue(field, out var kilobytes) ? kilobytes * 1024 : null;
+
+    /// <summary>
+    /// The sizes /proc/PID/status gives in kB (VmHWM, VmRSS, RssAnon, …) by name, from one read; null once the
+    /// process is gone.
+    /// </summary>
+    public static Dictionary<string, long>? StatusKilobytes(int pid)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                // "VmRSS:\t  123456 kB"
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                var value = line[(colon + 1)..].Trim();
+                if (colon > 0 && value.EndsWith(" kB", StringComparison.Ordinal)
+                    && long.TryParse(value[..^3], NumberStyles.None, CultureInfo.InvariantCulture, out var kilobytes))
+                {
+                    sizes[line[..colon]] = kilobytes;
+                }
+            }
+            return sizes;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
