@@ -26,6 +26,15 @@ public sealed class AppDbContext : DbContext
         Database.AutoSavepointsEnabled = false;
     }
 
+    /// <summary>
+    /// Whether this context talks to PostgreSQL, asked of EF once per context. EF's <c>IsNpgsql()</c> compares the
+    /// provider's assembly name, which it parses anew on every call: 1–2 % of a purchase batch's server CPU went there
+    /// (docs/performance.md, "Thirteenth session").
+    /// </summary>
+    public bool IsPostgres => _isPostgres ??= Database.IsNpgsql();
+
+    private bool? _isPostgres;
+
     public DbSet<Integration> Integrations => Set<Integration>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Customer> Customers => Set<Customer>();

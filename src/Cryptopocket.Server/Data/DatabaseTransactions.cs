@@ -24,7 +24,7 @@ public static class DatabaseTransactions
     public static async Task<Customer?> ReadCustomerAsync(this AppDbContext db, long customerId, int integrationId, bool forUpdate,
         CancellationToken cancellationToken)
     {
-        if (!forUpdate || !db.Database.IsNpgsql())
+        if (!forUpdate || !db.IsPostgres)
         {
             var customers = forUpdate ? db.Customers : db.Customers.AsNoTracking();
             return await customers.SingleOrDefaultAsync(c => c.Id == customerId && c.IntegrationId == integrationId, cancellationToken);
@@ -44,7 +44,7 @@ public static class DatabaseTransactions
     public static async Task<Dictionary<long, Customer>> ReadCustomersForUpdateAsync(this AppDbContext db, long[] customerIds,
         CancellationToken cancellationToken)
     {
-        var customers = db.Database.IsNpgsql()
+        var customers = db.IsPostgres
             ? db.Customers.FromSql($"SELECT * FROM customers WHERE id = ANY({customerIds}) ORDER BY id FOR UPDATE")
             : db.Customers.Where(c => customerIds.Contains(c.Id));
         return await customers.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken);

@@ -29,7 +29,7 @@ internal static class MultiRowInsert
         var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
             .Select(RowStatement.Column.Of).ToList();
         var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name(table, sql)))}) ";
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             await InsertByColumnsAsync(db, rows, columns, head, cancellationToken);
             return;

@@ -33,7 +33,7 @@ internal sealed class RowStatement : IAsyncDisposable
         {
             _command.CommandTimeout = seconds;
         }
-        _numbered = db.Database.IsNpgsql();
+        _numbered = db.IsPostgres;
         Text = new StringBuilder(head, head.Length * 4);
     }
 

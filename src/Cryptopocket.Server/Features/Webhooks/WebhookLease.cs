@@ -30,7 +30,7 @@ public static class WebhookLease
     /// </remarks>
     public static async Task<HashSet<long>> TakeAsync(AppDbContext db, IReadOnlyCollection<long> ids, DateTime now, DateTime until, CancellationToken cancellationToken)
     {
-        var postgres = db.Database.IsNpgsql();
+        var postgres = db.IsPostgres;
         var deliveries = db.Model.FindEntityType(typeof(WebhookDelivery))!;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
