@@ -18,12 +18,40 @@ internal static class MultiRowInsert
     /// <summary>SQLite: 500 rows of a handful of columns stay far below its 32,766 parameters (PostgreSQL takes arrays).</summary>
     private const int RowsPerStatement = 500;
 
-    public static async Task InsertAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
+    public static Task InsertAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class =>
+        InsertAsync(db, rows, unless: null, cancellationToken);
+
+    /// <summary>
+    /// Inserts the rows except those whose <paramref name="uniqueProperty"/> value is taken, by a stored row or by an
+    /// earlier row of this call (<c>ON CONFLICT (…) DO NOTHING</c>), and answers the rows left out. Any other
+    /// constraint still fails the statement. The caller sets the rows' primary key: it tells the stored rows apart.
+    /// </summary>
+    public static async Task<IReadOnlyList<TEntity>> InsertUnlessTakenAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, string uniqueProperty,
+        CancellationToken cancellationToken)
         where TEntity : class
     {
         if (rows.Count == 0)
         {
-            return;
+            return [];
+        }
+        var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
+        var unique = entityType.FindProperty(uniqueProperty) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {uniqueProperty}.");
+        var key = RowStatement.Column.Of(entityType.FindPrimaryKey()!.Properties.Single());
+        var tail = $" ON CONFLICT ({RowStatement.Column.Of(unique).Name(table, sql)}) DO NOTHING RETURNING {key.Name(table, sql)}";
+        var stored = (await InsertAsync(db, rows, (tail, key), cancellationToken)).ToHashSet();
+        return rows.Where(row => !stored.Contains(key.Getter.GetClrValueUsingContainingEntity(row)!)).ToList();
+    }
+
+    /// <summary>The insert, with <paramref name="unless"/>'s clause after each statement and its key column read back.</summary>
+    private static async Task<List<object>> InsertAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, (string Tail, RowStatement.Column Key)? unless,
+        CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        List<object> returned = [];
+        if (rows.Count == 0)
+        {
+            return returned;
         }
         var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
         var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
@@ -31,8 +59,9 @@ internal static class MultiRowInsert
         var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name(table, sql)))}) ";
         if (db.IsPostgres)
         {
-            await InsertByColumnsAsync(db, rows, columns, head, cancellationToken);
-            return;
+            await using var statement = ByColumns(db, rows, columns, head);
+            await RunAsync(statement, unless, returned, cancellationToken);
+            return returned;
         }
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
@@ -41,8 +70,21 @@ internal static class MultiRowInsert
             {
                 statement.Row(row, columns);
             }
-            await statement.ExecuteAsync(cancellationToken);
+            await RunAsync(statement, unless, returned, cancellationToken);
         }
+        return returned;
+    }
+
+    private static async Task RunAsync(RowStatement statement, (string Tail, RowStatement.Column Key)? unless, List<object> returned,
+        CancellationToken cancellationToken)
+    {
+        if (unless is not { } clause)
+        {
+            await statement.ExecuteAsync(cancellationToken);
+            return;
+        }
+        statement.Text.Append(clause.Tail);
+        returned.AddRange(await statement.ReadFirstColumnAsync(clause.Key, cancellationToken));
     }
 
     /// <summary>
@@ -51,12 +93,11 @@ internal static class MultiRowInsert
     /// the parameters of a batch of purchases were a third of what it allocated, and the statement's text is the
     /// same for any number of rows, so Npgsql's automatic preparation can take it (docs/performance.md, "Tenth session").
     /// </summary>
-    private static async Task InsertByColumnsAsync<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns,
-        string head, CancellationToken cancellationToken)
+    private static RowStatement ByColumns<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns, string head)
         where TEntity : class
     {
         var names = string.Join(", ", columns.Select((_, i) => "c" + i));
-        await using var statement = RowStatement.Start<TEntity>(db, head);
+        var statement = RowStatement.Start<TEntity>(db, head);
         statement.Text.Append("SELECT ").Append(names).Append(" FROM unnest(");
         for (var c = 0; c < columns.Count; c++)
         {
@@ -64,6 +105,6 @@ internal static class MultiRowInsert
             statement.Values(columns[c], rows);
         }
         statement.Text.Append(") WITH ORDINALITY AS u(").Append(names).Append(", position) ORDER BY position");
-        await statement.ExecuteAsync(cancellationToken);
+        return statement;
     }
 }

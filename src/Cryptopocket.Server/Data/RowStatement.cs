@@ -107,6 +107,20 @@ internal sealed class RowStatement : IAsyncDisposable
         await _command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Runs the statement and answers the first column of every row it returns, converted as the column's model says.</summary>
+    public async Task<List<object>> ReadFirstColumnAsync(Column column, CancellationToken cancellationToken)
+    {
+        _command.CommandText = Text.ToString();
+        var values = new List<object>();
+        await using var reader = await _command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var value = reader.GetValue(0);
+            values.Add(column.Mapping.Converter is { } converter ? converter.ConvertFromProvider(value)! : value);
+        }
+        return values;
+    }
+
     public ValueTask DisposeAsync() => _command.DisposeAsync();
 
     /// <summary>The entity type, its table, and the provider's SQL helper (to delimit names).</summary>

@@ -21,7 +21,7 @@ public sealed class PurchaseBatchesTests(ServerFixture server) : IClassFixture<S
         new(integrationId, userId, card: true, limitCents, decide, () => PurchaseOutcome.Refused("limit_exceded"));
 
     /// <summary>A new purchase like the template, for <paramref name="cents"/>, with its own id, concept and token unless given.</summary>
-    private static Payment Like(Payment template, long cents, long? concept = null) => new()
+    private static Payment Like(Payment template, long cents, long? concept = null, string? gatewayToken = null) => new()
     {
         Id = Secrets.PublicId(),
         IntegrationId = template.IntegrationId,
@@ -35,7 +35,7 @@ public sealed class PurchaseBatchesTests(ServerFixture server) : IClassFixture<S
         CoinAmount = template.CoinAmount,
         Rate = template.Rate,
         Concept = concept ?? Random.Shared.NextInt64(1_000_000_000, 9_000_000_000),
-        GatewayToken = Guid.NewGuid().ToString(),
+        GatewayToken = gatewayToken ?? Guid.NewGuid().ToString(),
         CreatedAt = template.CreatedAt,
         ExpiresAt = template.ExpiresAt,
     };
@@ -105,13 +105,66 @@ public sealed class PurchaseBatchesTests(ServerFixture server) : IClassFixture<S
     {
         var (kit, user, template) = await PurchaseAsync();
         var fine = Like(template, 1_000);
-        var clashing = Like(template, 1_000, concept: template.Concept);
+        var clashing = Like(template, 1_000, gatewayToken: template.GatewayToken);
 
         var outcomes = await InOneBatchAsync(
             Draft(kit.Credentials.Id, user, (_, _) => new PurchaseOutcome(fine, null)),
             Draft(kit.Credentials.Id, user, (_, _) => new PurchaseOutcome(clashing, null)));
 
         Assert.All(outcomes, Assert.Null);
+        Assert.Equal([template.Id], await server.QueryAsync(db => db.Payments.AsNoTracking().Where(p => p.CustomerId == user).Select(p => p.Id).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task APurchaseWhoseConceptIsTakenIsDecidedAgainAndTheRestOfTheBatchIsStoredWithIt()
+    {
+        var (kit, user, template) = await PurchaseAsync();
+        var fine = Like(template, 1_000);
+        var twin = Like(template, 1_000); // its concept is also given to the next purchase of the batch
+        // Each of these is first decided with a concept already taken (by a stored purchase, by an earlier purchase of
+        // the batch), then with a new one.
+        var decided = new Dictionary<string, List<Payment>> { ["stored"] = [], ["batch"] = [] };
+        PurchaseDraft TakenOnce(string by, long concept) => Draft(kit.Credentials.Id, user, (_, _) =>
+        {
+            var payment = Like(template, 1_000, concept: decided[by].Count == 0 ? concept : null);
+            decided[by].Add(payment);
+            return new PurchaseOutcome(payment, null);
+        });
+
+        var outcomes = await InOneBatchAsync(
+            Draft(kit.Credentials.Id, user, (_, _) => new PurchaseOutcome(fine, null)),
+            TakenOnce("stored", template.Concept),
+            Draft(kit.Credentials.Id, user, (_, _) => new PurchaseOutcome(twin, null)),
+            TakenOnce("batch", twin.Concept));
+
+        Assert.Equal(2, decided["stored"].Count);
+        Assert.Equal(2, decided["batch"].Count);
+        Assert.Equal([fine.Id, decided["stored"][1].Id, twin.Id, decided["batch"][1].Id], outcomes.Select(o => o!.Payment!.Id));
+        var stored = await server.QueryAsync(db => db.Payments.AsNoTracking().Where(p => p.CustomerId == user).ToListAsync());
+        Assert.Equal(new[] { template.Id, fine.Id, decided["stored"][1].Id, twin.Id, decided["batch"][1].Id }.Order(StringComparer.Ordinal),
+            stored.Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(5, stored.Select(p => p.Concept).Distinct().Count());
+        // The card use counts each stored purchase once: the template's 10 EUR and four of 10 EUR.
+        var customer = await server.QueryAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.Id == user));
+        Assert.Equal(5_000, customer.CardUseCents);
+    }
+
+    [Fact]
+    public async Task AConceptStillTakenAfterEveryDrawStoresNothingAndHandsEachPurchaseBackToBeCreatedAlone()
+    {
+        var (kit, user, template) = await PurchaseAsync();
+        var draws = 0;
+
+        var outcomes = await InOneBatchAsync(
+            Draft(kit.Credentials.Id, user, (_, _) => new PurchaseOutcome(Like(template, 1_000), null)),
+            Draft(kit.Credentials.Id, user, (_, _) =>
+            {
+                draws++;
+                return new PurchaseOutcome(Like(template, 1_000, concept: template.Concept), null);
+            }));
+
+        Assert.All(outcomes, Assert.Null);
+        Assert.Equal(3, draws);
         Assert.Equal([template.Id], await server.QueryAsync(db => db.Payments.AsNoTracking().Where(p => p.CustomerId == user).Select(p => p.Id).ToListAsync()));
     }
 
