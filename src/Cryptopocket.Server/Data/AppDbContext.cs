@@ -28,8 +28,8 @@ public sealed class AppDbContext : DbContext
 
     /// <summary>
     /// Whether this context talks to PostgreSQL, asked of EF once per context. EF's <c>IsNpgsql()</c> compares the
-    /// provider's assembly name, which it parses anew on every call: 1–2 % of a purchase batch's server CPU went there
-    /// (docs/performance.md, "Thirteenth session").
+    /// provider's assembly name, which it parses anew on every call: about 3 % of the purchase batches' CPU went there
+    /// in a profile (docs/performance.md, "Thirteenth session").
     /// </summary>
     public bool IsPostgres => _isPostgres ??= Database.IsNpgsql();
 

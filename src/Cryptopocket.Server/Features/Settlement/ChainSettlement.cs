@@ -10,6 +10,13 @@ using Microsoft.Extensions.Options;
 namespace Cryptopocket.Server.Features.Settlement;
 
 /// <summary>
+/// What a round left: <paramref name="FullBatch"/> when it dispatched a full batch (more purchases are probably waiting);
+/// <paramref name="InFlight"/> when transfers of the chain are recorded or broadcast and not finished, so the chain's next
+/// block may confirm them.
+/// </summary>
+public readonly record struct SettlementRound(bool FullBatch, bool InFlight);
+
+/// <summary>
 /// One settlement round on one chain. Order matters: first reconcile every transfer already recorded with what the
 /// chain says (finish, replace or re-broadcast), only then sign new ones. A transfer is written to the database —
 /// nonce, recipient, amount, signed bytes, hash — before it is broadcast, so a crash at any line leaves either nothing
@@ -27,13 +34,6 @@ namespace Cryptopocket.Server.Features.Settlement;
 /// all finished (or reverted) in one database transaction.
 /// </para>
 /// </summary>
-/// <summary>
-/// What a round left: <paramref name="FullBatch"/> when it dispatched a full batch (more purchases are probably waiting);
-/// <paramref name="InFlight"/> when transfers of the chain are recorded or broadcast and not finished, so the chain's next
-/// block may confirm them.
-/// </summary>
-public readonly record struct SettlementRound(bool FullBatch, bool InFlight);
-
 public sealed partial class ChainSettlement(
     AppDbContext db, ChainRegistry chains, IOptionsMonitor<SettlementOptions> options, TimeProvider clock, ILogger<ChainSettlement> logger)
 {
