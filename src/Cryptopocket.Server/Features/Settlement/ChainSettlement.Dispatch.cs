@@ -52,12 +52,6 @@ public sealed partial class ChainSettlement
             return (false, false);
         }
         var from = EvmAddress.ToChecksum(chain.HotWallet);
-        var chainNonce = await node.TransactionCountAsync(from, "pending", cancellationToken);
-        var recorded = await db.ChainTransfers.Where(t => t.ChainId == chain.ChainId && t.FromAddress == from)
-            .MaxAsync(t => (long?)t.Nonce, cancellationToken);
-        var nonce = BigInteger.Max(chainNonce, (recorded ?? -1) + 1);
-        var (maxFee, priority) = await node.SuggestFeesAsync(cancellationToken);
-
         var alerts = new Dictionary<string, string>(StringComparer.Ordinal);
         var deliveries = new List<Delivery>();
         foreach (var payment in waiting)
@@ -71,12 +65,14 @@ public sealed partial class ChainSettlement
             }
             deliveries.Add(new Delivery(payment, token, BaseUnits.From(payment.CoinAmount, payment.CoinDecimals)));
         }
-        var nativeForGas = await node.BalanceAsync(from, cancellationToken);
-        var available = new Dictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
-        foreach (var token in deliveries.Where(d => !d.IsNative).GroupBy(d => d.Payment.CoinSymbol, StringComparer.OrdinalIgnoreCase))
-        {
-            available[token.Key] = await node.TokenBalanceAsync(token.First().Token!, from, cancellationToken);
-        }
+        var tokens = deliveries.Where(d => !d.IsNative).GroupBy(d => d.Payment.CoinSymbol, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().Token!, StringComparer.OrdinalIgnoreCase);
+        // Nonce, fees and balances in one request to the node (one round trip to a hosted node, not five).
+        var (chainNonce, maxFee, priority, nativeForGas, tokenBalances) = await node.SenderStateAsync(from, tokens.Values, cancellationToken);
+        var recorded = await db.ChainTransfers.Where(t => t.ChainId == chain.ChainId && t.FromAddress == from)
+            .MaxAsync(t => (long?)t.Nonce, cancellationToken);
+        var nonce = BigInteger.Max(chainNonce, (recorded ?? -1) + 1);
+        var available = tokens.ToDictionary(t => t.Key, t => tokenBalances[t.Value], StringComparer.OrdinalIgnoreCase);
         available[chain.NativeSymbol] = nativeForGas;
         var gas = await EstimateAsync(chainName, chain, node, from, deliveries, available, cancellationToken);
         foreach (var (symbol, reason) in gas.BatchingUnavailable)

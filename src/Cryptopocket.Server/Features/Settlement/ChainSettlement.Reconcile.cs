@@ -40,9 +40,8 @@ public sealed partial class ChainSettlement
         {
             return false;
         }
-        var head = await node.BlockNumberAsync(cancellationToken);
         var confirmations = chain.Confirmations ?? options.CurrentValue.Confirmations;
-        var receipts = await MinedReceiptsAsync(node, inFlight, cancellationToken);
+        var (head, receipts) = await MinedReceiptsAsync(node, inFlight, cancellationToken);
         var confirmed = new List<IReadOnlyList<Confirmed>>();
         var reverted = new List<(ChainTransfer Transaction, TransactionReceipt Receipt)>();
         var unmined = new List<ChainTransfer>();
@@ -124,12 +123,16 @@ public sealed partial class ChainSettlement
         }
     }
 
-    /// <summary>Per transaction, the receipt of whichever of its versions was mined, or null; every hash asked in one batch.</summary>
-    private static async Task<IReadOnlyList<TransactionReceipt?>> MinedReceiptsAsync(EvmRpcClient node, IReadOnlyList<List<ChainTransfer>> transactions, CancellationToken cancellationToken)
+    /// <summary>
+    /// The chain's head, and per transaction the receipt of whichever of its versions was mined, or null; every hash
+    /// asked in one batch with the head.
+    /// </summary>
+    private static async Task<(BigInteger Head, IReadOnlyList<TransactionReceipt?> Mined)> MinedReceiptsAsync(EvmRpcClient node,
+        IReadOnlyList<List<ChainTransfer>> transactions, CancellationToken cancellationToken)
     {
         // The legs of a transaction share its hashes: leg 0's are asked, once.
         var hashes = transactions.Select(t => t[0].AllHashes.ToList()).ToList();
-        var receipts = await node.ReceiptsAsync([.. hashes.SelectMany(h => h)], cancellationToken);
+        var (head, receipts) = await node.HeadAndReceiptsAsync([.. hashes.SelectMany(h => h)], cancellationToken);
         var mined = new TransactionReceipt?[transactions.Count];
         var at = 0;
         for (var i = 0; i < transactions.Count; i++)
@@ -137,7 +140,7 @@ public sealed partial class ChainSettlement
             mined[i] = receipts.Skip(at).Take(hashes[i].Count).FirstOrDefault(r => r is not null);
             at += hashes[i].Count;
         }
-        return mined;
+        return (head, mined);
     }
 
     /// <summary>

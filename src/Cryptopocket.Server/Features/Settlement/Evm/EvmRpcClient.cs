@@ -25,6 +25,13 @@ public sealed record TransactionReceipt(string TransactionHash, bool Succeeded, 
             receipt.TryGetProperty("effectiveGasPrice", out var price) ? Hex.ParseQuantity(price.GetString()) : BigInteger.Zero);
 }
 
+/// <summary>
+/// A sender's account as the node sees it (<see cref="EvmRpcClient.SenderStateAsync"/>): next nonce (pending included),
+/// suggested EIP-1559 fees, native balance, and balance per token contract asked for.
+/// </summary>
+public sealed record SenderState(BigInteger PendingNonce, BigInteger MaxFee, BigInteger Priority, BigInteger NativeBalance,
+    IReadOnlyDictionary<string, BigInteger> TokenBalances);
+
 /// <summary>One call of a JSON-RPC batch.</summary>
 public sealed record JsonRpcCall(string Method, JsonArray Parameters);
 
@@ -136,22 +143,24 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
     public async Task<BigInteger> BalanceAsync(string address, CancellationToken cancellationToken) =>
         Hex.ParseQuantity((await CallAsync("eth_getBalance", [address, "latest"], cancellationToken)).GetString());
 
-    public async Task<BigInteger> TokenBalanceAsync(string token, string owner, CancellationToken cancellationToken)
-    {
-        var call = new JsonObject { ["to"] = token, ["data"] = Erc20.EncodeBalanceOf(owner) };
-        var result = (await CallAsync("eth_call", [call, "latest"], cancellationToken)).GetString();
-        return result is null or "0x" ? BigInteger.Zero : Hex.ParseQuantity(result);
-    }
+    public async Task<BigInteger> TokenBalanceAsync(string token, string owner, CancellationToken cancellationToken) =>
+        TokenBalanceOf(await CallAsync("eth_call", TokenBalanceCall(token, owner), cancellationToken));
+
+    private static JsonArray TokenBalanceCall(string token, string owner) => [new JsonObject { ["to"] = token, ["data"] = Erc20.EncodeBalanceOf(owner) }, "latest"];
+
+    private static BigInteger TokenBalanceOf(JsonElement result) => result.GetString() is null or "0x" ? BigInteger.Zero : Hex.ParseQuantity(result.GetString());
 
     public async Task<BigInteger> EstimateGasAsync(JsonObject transaction, CancellationToken cancellationToken) =>
         Hex.ParseQuantity((await CallAsync("eth_estimateGas", [transaction], cancellationToken)).GetString());
 
     /// <summary>The latest block's base fee (EIP-1559); zero on a chain without one.</summary>
-    public async Task<BigInteger> BaseFeeAsync(CancellationToken cancellationToken)
-    {
-        var block = await CallAsync("eth_getBlockByNumber", ["latest", false], cancellationToken);
-        return block.TryGetProperty("baseFeePerGas", out var fee) ? Hex.ParseQuantity(fee.GetString()) : BigInteger.Zero;
-    }
+    public async Task<BigInteger> BaseFeeAsync(CancellationToken cancellationToken) =>
+        BaseFeeOf(await CallAsync("eth_getBlockByNumber", LatestBlockCall, cancellationToken));
+
+    private static JsonArray LatestBlockCall => ["latest", false];
+
+    private static BigInteger BaseFeeOf(JsonElement block) =>
+        block.TryGetProperty("baseFeePerGas", out var fee) ? Hex.ParseQuantity(fee.GetString()) : BigInteger.Zero;
 
     public async Task<BigInteger> MaxPriorityFeeAsync(CancellationToken cancellationToken)
     {
@@ -161,17 +170,48 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
         }
         catch (JsonRpcException)
         {
-            // Not every node implements it; 1 gwei is what most wallets fall back to.
-            return 1_000_000_000;
+            return FallbackPriorityFee;
         }
     }
+
+    /// <summary>The tip when a node does not suggest one: not every node implements it; 1 gwei is what most wallets fall back to.</summary>
+    private static readonly BigInteger FallbackPriorityFee = 1_000_000_000;
 
     /// <summary>EIP-1559 fees: the tip the node suggests, and a cap of twice the base fee plus tip (room for six full blocks).</summary>
     public async Task<(BigInteger MaxFee, BigInteger Priority)> SuggestFeesAsync(CancellationToken cancellationToken)
     {
         var priority = await MaxPriorityFeeAsync(cancellationToken);
         var baseFee = await BaseFeeAsync(cancellationToken);
-        return (baseFee * 2 + priority, priority);
+        return Fees(baseFee, priority);
+    }
+
+    private static (BigInteger MaxFee, BigInteger Priority) Fees(BigInteger baseFee, BigInteger priority) => (baseFee * 2 + priority, priority);
+
+    /// <summary>
+    /// What a sender needs before it signs, in one JSON-RPC batch rather than a request each: its next nonce counting
+    /// pending transactions, the fees <see cref="SuggestFeesAsync"/> would suggest, its native balance and its balance
+    /// of each of <paramref name="tokens"/> (keyed as given). Against a hosted node each request is a network round
+    /// trip, and a settlement round made five of them one after another.
+    /// </summary>
+    public async Task<SenderState> SenderStateAsync(string address, IReadOnlyCollection<string> tokens, CancellationToken cancellationToken)
+    {
+        var answers = await CallBatchAsync(
+        [
+            new JsonRpcCall("eth_getTransactionCount", [address, "pending"]),
+            new JsonRpcCall("eth_maxPriorityFeePerGas", []),
+            new JsonRpcCall("eth_getBlockByNumber", LatestBlockCall),
+            new JsonRpcCall("eth_getBalance", [address, "latest"]),
+            .. tokens.Select(token => new JsonRpcCall("eth_call", TokenBalanceCall(token, address))),
+        ], cancellationToken);
+        var priority = answers[1].Error is null ? Hex.ParseQuantity(answers[1].Result.GetString()) : FallbackPriorityFee;
+        var balances = new Dictionary<string, BigInteger>(StringComparer.OrdinalIgnoreCase);
+        var next = 4;
+        foreach (var token in tokens)
+        {
+            balances[token] = TokenBalanceOf(answers[next++].Result);
+        }
+        return new SenderState(Hex.ParseQuantity(answers[0].Result.GetString()), Fees(BaseFeeOf(answers[2].Result), priority).MaxFee, priority,
+            Hex.ParseQuantity(answers[3].Result.GetString()), balances);
     }
 
     public async Task<string> SendRawTransactionAsync(string raw, CancellationToken cancellationToken) =>
@@ -180,10 +220,18 @@ public sealed class EvmRpcClient(HttpClient http, Uri endpoint)
     public async Task<TransactionReceipt?> ReceiptAsync(string hash, CancellationToken cancellationToken) =>
         TransactionReceipt.FromJson(await CallAsync("eth_getTransactionReceipt", [hash], cancellationToken));
 
-    /// <summary>The receipts of many transactions in one batch, in the order asked; null where there is none yet.</summary>
-    public async Task<IReadOnlyList<TransactionReceipt?>> ReceiptsAsync(IReadOnlyList<string> hashes, CancellationToken cancellationToken) =>
-        [.. (await CallBatchAsync([.. hashes.Select(h => new JsonRpcCall("eth_getTransactionReceipt", [h]))], cancellationToken))
-            .Select(answer => TransactionReceipt.FromJson(answer.Result))];
+    /// <summary>
+    /// The latest block number and the receipts of many transactions (in the order asked; null where there is none
+    /// yet), in one batch. A node may answer a batch's calls in any order, so a receipt can be from a block after the
+    /// head read with it: counted from that head, such a receipt has fewer confirmations than it really has, never more.
+    /// </summary>
+    public async Task<(BigInteger Head, IReadOnlyList<TransactionReceipt?> Receipts)> HeadAndReceiptsAsync(IReadOnlyList<string> hashes,
+        CancellationToken cancellationToken)
+    {
+        var answers = await CallBatchAsync([new JsonRpcCall("eth_blockNumber", []), .. hashes.Select(h => new JsonRpcCall("eth_getTransactionReceipt", [h]))],
+            cancellationToken);
+        return (Hex.ParseQuantity(answers[0].Result.GetString()), [.. answers.Skip(1).Select(answer => TransactionReceipt.FromJson(answer.Result))]);
+    }
 
     /// <summary>Asks a signer to sign; the answer is the raw transaction to broadcast.</summary>
     public async Task<string> SignTransactionAsync(JsonObject transaction, CancellationToken cancellationToken) =>
