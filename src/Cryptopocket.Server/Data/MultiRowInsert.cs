@@ -99,11 +99,7 @@ internal static class MultiRowInsert
         var names = string.Join(", ", columns.Select((_, i) => "c" + i));
         var statement = RowStatement.Start<TEntity>(db, head);
         statement.Text.Append("SELECT ").Append(names).Append(" FROM unnest(");
-        for (var c = 0; c < columns.Count; c++)
-        {
-            statement.Text.Append(c == 0 ? "" : ", ");
-            statement.Values(columns[c], rows);
-        }
+        statement.ValuesOf(columns, rows);
         statement.Text.Append(") WITH ORDINALITY AS u(").Append(names).Append(", position) ORDER BY position");
         return statement;
     }

@@ -2,13 +2,18 @@ namespace Cryptopocket.Server.Data;
 
 /// <summary>
 /// Sets a few columns of many rows, each to its own values, by primary key, in one statement in the caller's
-/// transaction: <c>WITH v(k, c1, …) AS (VALUES (…), (…)) UPDATE t SET col1 = v.c1, … FROM v WHERE t.key = v.k</c>
-/// (PostgreSQL, and SQLite from 3.33). For rows a batch changes in volume without tracking them (docs/performance.md,
-/// "Tenth session").
+/// transaction: <c>UPDATE t SET col1 = v.c0, … FROM unnest($1, $2, …) AS v(k, c0, …) WHERE t.key = v.k</c> on
+/// PostgreSQL, an array per column; <c>WITH v(k, c0, …) AS (VALUES (…), (…)) UPDATE …</c> on SQLite (from 3.33). For
+/// rows a batch changes in volume without tracking them (docs/performance.md, "Tenth session").
 /// </summary>
+/// <remarks>
+/// PostgreSQL gets arrays, as <see cref="MultiRowInsert"/> does, so the statement's text is the same for any number of
+/// rows: Npgsql's automatic preparation takes it, where a VALUES list made a new text (parsed and planned anew) for every
+/// row count (docs/performance.md, "Fourteenth session").
+/// </remarks>
 internal static class MultiRowUpdate
 {
-    /// <summary>Rows per statement: a few columns each stay far below either database's parameter limit.</summary>
+    /// <summary>SQLite: rows per statement, a few columns each, far below its parameter limit (PostgreSQL takes arrays).</summary>
     private const int RowsPerStatement = 1000;
 
     /// <summary>Writes <paramref name="propertyNames"/> of each row as the row holds them now; other columns are left alone.</summary>
@@ -28,9 +33,17 @@ internal static class MultiRowUpdate
         List<RowStatement.Column> keyAndColumns = [key, .. columns];
         var name = sql.DelimitIdentifier(table.Name, table.Schema);
         var values = string.Join(", ", columns.Select((_, i) => "c" + i));
+        var set = $"UPDATE {name} SET {string.Join(", ", columns.Select((c, i) => $"{c.Name(table, sql)} = v.c{i}"))} ";
+        var where = $" WHERE {name}.{key.Name(table, sql)} = v.k";
+        if (db.IsPostgres)
+        {
+            await using var statement = RowStatement.Start<TEntity>(db, set + "FROM unnest(");
+            statement.ValuesOf(keyAndColumns, rows).Text.Append(") AS v(k, ").Append(values).Append(')').Append(where);
+            await statement.ExecuteAsync(cancellationToken);
+            return;
+        }
         var head = $"WITH v(k, {values}) AS (VALUES ";
-        var tail = $") UPDATE {name} SET {string.Join(", ", columns.Select((c, i) => $"{c.Name(table, sql)} = v.c{i}"))} " +
-                   $"FROM v WHERE {name}.{key.Name(table, sql)} = v.k";
+        var tail = ") " + set + "FROM v" + where;
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await using var statement = RowStatement.Start<TEntity>(db, head);

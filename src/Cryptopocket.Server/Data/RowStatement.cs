@@ -101,6 +101,18 @@ internal sealed class RowStatement : IAsyncDisposable
         return this;
     }
 
+    /// <summary>PostgreSQL only: <see cref="Values{TEntity}"/> for each of <paramref name="columns"/>, comma-separated (for <c>unnest(…)</c>).</summary>
+    public RowStatement ValuesOf<TEntity>(IReadOnlyList<Column> columns, IReadOnlyList<TEntity> rows)
+        where TEntity : class
+    {
+        for (var c = 0; c < columns.Count; c++)
+        {
+            Text.Append(c == 0 ? "" : ", ");
+            Values(columns[c], rows);
+        }
+        return this;
+    }
+
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         _command.CommandText = Text.ToString();

@@ -60,6 +60,29 @@ public sealed class MultiRowUpdateTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task ANullIsWrittenAsNullBesideAValue()
+    {
+        var ids = await CustomersAsync(2);
+        var quarter = new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc);
+        await server.QueryAsync(async db =>
+        {
+            var rows = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync();
+            (rows[0].CardUseQuarter, rows[0].CardUseCents) = (quarter, 7);
+            (rows[1].CardUseQuarter, rows[1].CardUseCents) = (quarter, 8);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await MultiRowUpdate.UpdateAsync(db, rows, UseColumns, CancellationToken.None);
+            rows[0].CardUseQuarter = null;
+            await MultiRowUpdate.UpdateAsync(db, rows, UseColumns, CancellationToken.None);
+            await transaction.CommitAsync();
+            return 0;
+        });
+
+        // Not the column type's default (0001-01-01), which an array of a non-nullable provider type would hold.
+        Assert.Null((await ReadAsync(ids[0])).CardUseQuarter);
+        Assert.Equal(quarter, (await ReadAsync(ids[1])).CardUseQuarter);
+    }
+
+    [Fact]
     public async Task OutsideATransactionOrRolledBackNothingIsWritten()
     {
         var ids = await CustomersAsync(1);
