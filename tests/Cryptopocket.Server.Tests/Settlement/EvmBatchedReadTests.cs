@@ -8,19 +8,25 @@ using Cryptopocket.Server.Tests.Infrastructure;
 
 namespace Cryptopocket.Server.Tests.Settlement;
 
-/// <summary>The reads settlement makes in one JSON-RPC batch answer what the same reads made one request each answer.</summary>
-public sealed class EvmBatchedReadTests : IAsyncLifetime
+/// <summary>One sandbox chain for the class: a test class's own IAsyncLifetime would start a node for every test.</summary>
+public sealed class EvmReadChain : IAsyncLifetime
 {
-    private LocalChain _chain = null!;
+    public LocalChain Chain { get; private set; } = null!;
 
-    public async Task InitializeAsync() => _chain = await LocalChain.StartAsync(usdcFloat: 1_234.5m, ethFloat: 7m);
+    public async Task InitializeAsync() => Chain = await LocalChain.StartAsync(usdcFloat: 1_234.5m, ethFloat: 7m);
 
-    public async Task DisposeAsync() => await _chain.DisposeAsync();
+    public async Task DisposeAsync() => await Chain.DisposeAsync();
+}
+
+/// <summary>The reads settlement makes in one JSON-RPC batch answer what the same reads made one request each answer.</summary>
+public sealed class EvmBatchedReadTests(EvmReadChain fixture) : IClassFixture<EvmReadChain>
+{
+    private LocalChain Chain => fixture.Chain;
 
     [Fact]
     public async Task ASendersStateInOneBatchIsWhatTheSingleReadsSay()
     {
-        var node = _chain.Node;
+        var node = Chain.Node;
         var stranger = ChainServer.RandomWallet();
 
         // The sandbox chain makes an empty block every second, which moves the base fee: the two reads are compared
@@ -30,16 +36,16 @@ public sealed class EvmBatchedReadTests : IAsyncLifetime
         for (var attempt = 0; attempt < 20 && state is null; attempt++)
         {
             var head = await node.BlockNumberAsync(CancellationToken.None);
-            var read = await node.SenderStateAsync(_chain.HotWallet, [_chain.Usdc, stranger], CancellationToken.None);
+            var read = await node.SenderStateAsync(Chain.HotWallet, [Chain.Usdc, stranger], CancellationToken.None);
             single = await node.SuggestFeesAsync(CancellationToken.None);
             state = await node.BlockNumberAsync(CancellationToken.None) == head ? read : null;
         }
 
         Assert.NotNull(state);
         Assert.Equal(single, (state.MaxFee, state.Priority));
-        Assert.Equal(await node.TransactionCountAsync(_chain.HotWallet, "pending", CancellationToken.None), state.PendingNonce);
-        Assert.Equal(await node.BalanceAsync(_chain.HotWallet, CancellationToken.None), state.NativeBalance);
-        Assert.Equal(new BigInteger(1_234_500_000), state.TokenBalances[_chain.Usdc]);
+        Assert.Equal(await node.TransactionCountAsync(Chain.HotWallet, "pending", CancellationToken.None), state.PendingNonce);
+        Assert.Equal(await node.BalanceAsync(Chain.HotWallet, CancellationToken.None), state.NativeBalance);
+        Assert.Equal(new BigInteger(1_234_500_000), state.TokenBalances[Chain.Usdc]);
         // No contract at the address: the call answers "0x", a balance of nothing.
         Assert.Equal(BigInteger.Zero, state.TokenBalances[stranger]);
     }
@@ -47,19 +53,19 @@ public sealed class EvmBatchedReadTests : IAsyncLifetime
     [Fact]
     public async Task TheHeadComesWithTheReceiptsAndAnUnknownHashHasNone()
     {
-        var mined = await SandboxChainHost.SendAndWaitAsync(_chain.Node, new JsonObject
+        var mined = await SandboxChainHost.SendAndWaitAsync(Chain.Node, new JsonObject
         {
-            ["from"] = _chain.Faucet, ["to"] = ChainServer.RandomWallet(), ["value"] = Hex.Quantity(1),
+            ["from"] = Chain.Faucet, ["to"] = ChainServer.RandomWallet(), ["value"] = Hex.Quantity(1),
         }, contract: false, CancellationToken.None);
         var unknown = "0x" + new string('7', 64);
 
-        var (head, receipts) = await _chain.Node.HeadAndReceiptsAsync([mined, unknown], CancellationToken.None);
+        var (head, receipts) = await Chain.Node.HeadAndReceiptsAsync([mined, unknown], CancellationToken.None);
 
         Assert.Equal(2, receipts.Count);
         var receipt = receipts[0]!;
         Assert.Equal(mined, receipt.TransactionHash);
         Assert.True(receipt.Succeeded);
-        Assert.InRange(head, receipt.BlockNumber, await _chain.Node.BlockNumberAsync(CancellationToken.None));
+        Assert.InRange(head, receipt.BlockNumber, await Chain.Node.BlockNumberAsync(CancellationToken.None));
         Assert.Null(receipts[1]);
     }
 
