@@ -27,6 +27,9 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
     /// <summary>What the server's resident memory was made of at each phase's highest moment.</summary>
     private readonly List<string> _memoryMakeUpByPhase = [];
 
+    /// <summary>CPU use by process at the end of the last phase, where the next phase's starts.</summary>
+    private CpuSnapshot? _cpuAtPhaseStart;
+
     public List<PhaseResult> Rows { get; } = [];
     public List<string> Raw { get; } = [];
     public string PostgresDescription { get; private set; } = "";
@@ -103,7 +106,8 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
         return server;
     }
 
-    private void NoteMemory(CryptopocketServer server, MemorySampler sampler, string phase)
+    /// <summary>Notes the server's memory after a phase; returns where the machine's CPU went during it.</summary>
+    private string EndPhase(CryptopocketServer server, MemorySampler sampler, string phase)
     {
         if (ProcessTable.PeakRssBytes(server.Pid) is { } peak)
         {
@@ -113,12 +117,16 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
         {
             _memoryMakeUpByPhase.Add($"{phase} {highest.Describe()}");
         }
+        var cpu = CpuSnapshot.Take(server.Pid);
+        var spent = _cpuAtPhaseStart is { } start ? cpu.Since(start) : "";
+        _cpuAtPhaseStart = cpu;
+        return spent;
     }
 
     private async Task MeasureServerAsync(CryptopocketServer server)
     {
         await using var sampler = new MemorySampler(server.Pid);
-        NoteMemory(server, sampler, "started");
+        EndPhase(server, sampler, "started");
         using var api = new PartnerApi(server.BaseAddress);
         await using var receiver = await WebhookReceiver.StartAsync(FreePorts.Next());
         var seed = await Seeder.RunAsync(settings, server, api, log);
@@ -130,20 +138,20 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
             }
         }
         await WebhookPhase.WarmUpAsync(api, seed.Partners, receiver);
-        NoteMemory(server, sampler, "seeded");
+        EndPhase(server, sampler, "seeded");
         log($"Every partner subscribed to {string.Join(" and ", WebhookPhase.SubscribedTypes)} at {receiver.BaseAddress}; a test event reached each subscription");
 
         log("Load: GET /api/quote");
         var quote = await ApiPhases.QuoteAsync(settings, server.BaseAddress, seed);
-        NoteMemory(server, sampler, "quote");
+        var quoteCpu = EndPhase(server, sampler, "quote");
         _rows.Add(c => Row.Ratio("GET /api/quote", quote, quote.RequestsPerSecond / c.BareRequestsPerSecond, "bare",
-            "≥ 0.5× bare, p99 < 10 ms", r => r >= 0.5 && quote.Latency.P99Ms < 10 && quote.ErrorsTotal == 0));
+            "≥ 0.5× bare, p99 < 10 ms", r => r >= 0.5 && quote.Latency.P99Ms < 10 && quote.ErrorsTotal == 0).WithNote(quoteCpu));
 
         log("Load: POST /api/createGuidedPayment");
         var (guided, created) = await ApiPhases.GuidedAsync(settings, server.BaseAddress, seed);
         var countProblems = await GuidedChecks.CountsMatchAsync(api, seed, created);
         var probe = await GuidedChecks.LimitProbeAsync(settings, api, seed.LimitProbeCustomer);
-        NoteMemory(server, sampler, "createGuidedPayment");
+        var guidedCpu = EndPhase(server, sampler, "createGuidedPayment");
         var exact = countProblems.Count == 0 && probe.Created == probe.Allowed && probe.Listed == probe.Allowed && probe.Other == 0;
         _rows.Add(c => Row.Ratio("POST /api/createGuidedPayment", guided, guided.RequestsPerSecond / c.PgBenchTps, "pgbench",
             "≥ 0.25× pgbench, 0 errors, limits exact", r => r >= 0.25 && guided.ErrorsTotal == 0 && exact) with
@@ -155,18 +163,20 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
                 $"limit probe: {probe.Created + probe.Refused + probe.Other} concurrent {GuidedChecks.ProbeAmount} EUR purchases for one customer → " +
                 $"{probe.Created} created, {probe.Refused} limit_exceded, {probe.Other} other; listed {probe.Listed}; the quarterly limit allows {probe.Allowed}",
                 .. Row.ErrorNotes(guided),
+                guidedCpu,
             ],
         });
 
         log("Load: GET /api/payment/{id}");
         var detail = await ApiPhases.DetailAsync(settings, server.BaseAddress, created);
-        NoteMemory(server, sampler, "payment detail");
+        var detailCpu = EndPhase(server, sampler, "payment detail");
         _rows.Add(c => Row.Ratio("GET /api/payment/{id}", detail, detail.RequestsPerSecond / c.BareRequestsPerSecond, "bare",
-            "≥ 0.35× bare", r => r >= 0.35 && detail.ErrorsTotal == 0));
+            "≥ 0.35× bare", r => r >= 0.35 && detail.ErrorsTotal == 0).WithNote(detailCpu));
 
         log($"Baseline: {settings.Transfers} plain ERC-20 transfers on the sandbox node");
         var chain = await ChainBaseline.RunAsync(server, settings.Transfers);
-        _rows.Add(_ => new PhaseResult { Phase = "chain: plain ERC-20 transfers (baseline)", Rate = chain.TransfersPerSecond, RateUnit = "tx/s" });
+        var chainCpu = EndPhase(server, sampler, "chain baseline");
+        _rows.Add(_ => new PhaseResult { Phase = "chain: plain ERC-20 transfers (baseline)", Rate = chain.TransfersPerSecond, RateUnit = "tx/s", Notes = [chainCpu] });
         Raw.Add(string.Create(CultureInfo.InvariantCulture,
             $"chain: {chain.Transfers} USDC transfer()s from dev account {chain.Sender} (eth_sendTransaction, 8 in flight) mined in {chain.Elapsed.TotalSeconds:0.00} s = {chain.TransfersPerSecond:0.0} tx/s"));
 
@@ -174,7 +184,7 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
         var settlement = await SettlementPhase.RunAsync(settings, server, api, seed.SettlementCustomer, log);
         var real = await WebhookPhase.AwaitPurchaseEventsAsync(receiver, settlement.PaymentIds, TimeSpan.FromSeconds(60));
         var perPurchase = LatencySummary.FromMilliseconds(SettlementPhase.PaidToSentMs(receiver, settlement.PaymentIds));
-        NoteMemory(server, sampler, "settlement");
+        EndPhase(server, sampler, "settlement");
         var settlementRatio = settlement.PerSecond / chain.TransfersPerSecond;
         _rows.Add(_ => new PhaseResult
         {
@@ -186,19 +196,21 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
                 settlement.Complete ? "" : $"only {settlement.Sent} of {settlement.PaymentIds.Count} purchases were coins_sent within the time limit",
                 string.Create(CultureInfo.InvariantCulture, $"{settlement.Sent} purchases in {settlement.FirstPaidToAllSent.TotalSeconds:0.0} s from the first seen paid to the last coins_sent; latency columns: per purchase, PAY_IN → COINS_SENT created_at"),
                 SettlementPhase.Describe(settlement),
+                SettlementPhase.Timeline(receiver, settlement.PaymentIds),
+                settlement.Cpu,
             ],
         });
         _rows.Add(_ => Row.Deliveries("webhooks: settlement's PAY_IN + COINS_SENT", real));
 
         log($"Webhook burst: up to {settings.WebhookEvents} events in {settings.Duration.TotalSeconds:0.#} s");
         var burst = await WebhookPhase.BurstAsync(settings, server.BaseAddress, seed, receiver);
-        NoteMemory(server, sampler, "webhook burst");
+        var burstCpu = EndPhase(server, sampler, "webhook burst");
         // The burst's rate is bounded by how fast the API makes events: it judges latency under a steady stream; the
         // redelivered backlog that follows judges the rate the dispatcher itself can deliver.
-        _rows.Add(_ => Row.Deliveries("webhooks: burst of WEBHOOK_TEST events", burst));
+        _rows.Add(_ => Row.Deliveries("webhooks: burst of WEBHOOK_TEST events", burst).WithNote(burstCpu));
         log($"Webhook redelivery: the burst's {burst.EventIds.Count} events made due again at once");
         var drain = await WebhookPhase.RedeliverAsync(settings, server, receiver, burst.EventIds);
-        NoteMemory(server, sampler, "webhook redelivery");
+        var drainCpu = EndPhase(server, sampler, "webhook redelivery");
         _rows.Add(_ => new PhaseResult
         {
             Phase = "webhooks: the burst redelivered at once (backlog)", Rate = drain.PerSecond, RateUnit = "deliveries/s",
@@ -208,6 +220,7 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
             [
                 string.Create(CultureInfo.InvariantCulture,
                     $"`cryptopocket webhooks redeliver --from --to` over the burst scheduled {drain.Scheduled} deliveries ({drain.Command.TotalSeconds:0.0} s, process start included); {drain.Redelivered} of {drain.Expected} arrived again, from the first to the last over {drain.Span.TotalSeconds:0.00} s"),
+                drainCpu,
             ],
         });
         if (receiver.Duplicates > 0 || receiver.Unreadable > 0)

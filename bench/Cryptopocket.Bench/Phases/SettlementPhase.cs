@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Cryptopocket.Bench.Platform;
+using Cryptopocket.Bench.Processes;
 
 namespace Cryptopocket.Bench.Phases;
 
 /// <summary>What the settlement phase measured.</summary>
 public sealed record SettlementResult(
-    IReadOnlyList<string> PaymentIds, TimeSpan ImportCommand, TimeSpan FirstPaidToAllPaid, TimeSpan FirstPaidToAllSent, string ImportSummary, long Sent)
+    IReadOnlyList<string> PaymentIds, TimeSpan ImportCommand, TimeSpan FirstPaidToAllPaid, TimeSpan FirstPaidToAllSent, string ImportSummary, long Sent, string Cpu)
 {
     /// <summary>
     /// Purchases taken from paid to coins_sent per second: all of them over the span from the first paid to the last
@@ -58,17 +59,20 @@ public static class SettlementPhase
 
         var byCustomer = $"user_id={customer.Id}";
         var clock = Stopwatch.StartNew();
+        var cpuAtImport = CpuSnapshot.Take(server.Pid);
         var import = server.RunAsync("bank", "import", file, "--json");
         TimeSpan? firstPaid = null, allPaid = null, allSent = null, importDone = null;
         // Bounded: a settlement slower than 5 purchases a second is reported as such, with what it did by then.
         var deadline = TimeSpan.FromSeconds(60) + TimeSpan.FromSeconds(count * 0.2);
         long sent = 0;
+        var cpu = "";
         while (allSent is null)
         {
             if (clock.Elapsed > deadline)
             {
                 log($"Settlement stopped at its time limit ({deadline.TotalSeconds:0} s): {sent} of {count} coins_sent");
                 allSent = clock.Elapsed;
+                cpu = CpuSnapshot.Take(server.Pid).Since(cpuAtImport);
                 allPaid ??= clock.Elapsed;
                 firstPaid ??= TimeSpan.Zero;
                 break;
@@ -98,13 +102,14 @@ public static class SettlementPhase
             if (allPaid is not null && (sent = await api.CountPaymentsAsync(customer.Partner, $"{byCustomer}&status=coins_sent")) == count)
             {
                 allSent = now;
+                cpu = CpuSnapshot.Take(server.Pid).Since(cpuAtImport);
             }
             await Task.Delay(Poll);
         }
         var importResult = await import;
         importDone ??= clock.Elapsed;
         return new SettlementResult([.. purchases.Select(p => p.PaymentId)], importDone.Value, allPaid!.Value - firstPaid!.Value,
-            allSent.Value - firstPaid!.Value, importResult.Stdout.Trim(), sent);
+            allSent.Value - firstPaid!.Value, importResult.Stdout.Trim(), sent, "from the import's start to the last coins_sent, " + cpu);
     }
 
     /// <summary>How long each purchase took from paid to coins_sent, from its PAY_IN and COINS_SENT events' created_at.</summary>
@@ -115,6 +120,27 @@ public static class SettlementPhase
         var paid = events.Where(e => e.Type == "PAY_IN").GroupBy(e => e.ResourceId!).ToDictionary(g => g.Key, g => g.Min(e => e.CreatedAt), StringComparer.Ordinal);
         return [.. events.Where(e => e.Type == "COINS_SENT" && paid.ContainsKey(e.ResourceId!))
             .Select(e => (e.CreatedAt - paid[e.ResourceId!]).TotalMilliseconds)];
+    }
+
+    /// <summary>
+    /// When the purchases were paid and when they were sent, in ms after the first PAY_IN: the import's span, then each
+    /// commit that made purchases coins_sent (a mined transaction's purchases share one commit and one created_at). The
+    /// gap before the last commit is the wait for the last transaction's confirmations.
+    /// </summary>
+    public static string Timeline(WebhookReceiver receiver, IReadOnlyCollection<string> paymentIds)
+    {
+        var wanted = paymentIds.ToHashSet(StringComparer.Ordinal);
+        var events = receiver.Events.Where(e => e.ResourceId is not null && wanted.Contains(e.ResourceId)).ToList();
+        var paid = events.Where(e => e.Type == "PAY_IN").Select(e => e.CreatedAt).ToList();
+        if (paid.Count == 0)
+        {
+            return "";
+        }
+        var first = paid.Min();
+        var commits = events.Where(e => e.Type == "COINS_SENT").GroupBy(e => e.CreatedAt).OrderBy(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g.Key - first).TotalMilliseconds:0} ({g.Select(e => e.ResourceId).Distinct().Count()})")).ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"timeline, ms after the first PAY_IN: PAY_IN events 0–{(paid.Max() - first).TotalMilliseconds:0}; coins_sent commits (purchases) at {string.Join(", ", commits)}");
     }
 
     public static string Describe(SettlementResult result) => string.Create(CultureInfo.InvariantCulture,

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Cryptopocket.Bench.Processes;
 
-/// <summary>What /proc says about processes: children (to stop a server's node and signer by id) and peak memory.</summary>
+/// <summary>What /proc says about processes: children (to stop a server's node and signer by id), names, and peak memory.</summary>
 public static class ProcessTable
 {
     /// <summary>Every descendant of <paramref name="root"/>, children first.</summary>
@@ -72,6 +72,31 @@ public static class ProcessTable
         {
             return null;
         }
+    }
+
+    /// <summary>Every process whose name (/proc/PID/comm) is <paramref name="name"/>: PostgreSQL's postmaster and backends.</summary>
+    public static List<int> PidsNamed(string name)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                if (File.ReadAllText(Path.Combine(directory, "comm")).TrimEnd('\n') == name)
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return found;
     }
 
     private static List<(int Pid, int Parent)> Snapshot()

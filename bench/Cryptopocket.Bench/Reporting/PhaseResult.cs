@@ -25,4 +25,6 @@ public sealed record PhaseResult
 
     /// <summary>What else the phase established (counts, checks), printed under the table.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public PhaseResult WithNote(string note) => this with { Notes = [.. Notes, note] };
 }
