@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Cryptopocket.Bench.Processes;
@@ -15,7 +16,7 @@ namespace Cryptopocket.Bench.Processes;
 /// the command-line processes it runs (bank import, webhooks redeliver, pgbench) count as "other" with anything else
 /// on the machine.
 /// </remarks>
-public sealed record CpuSnapshot(DateTime At, long MachineBusy, long MachineIdle, long MachineStolen, long Server, long Chain, long Postgres, long Bench)
+public sealed record CpuSnapshot(long Timestamp, long MachineBusy, long MachineIdle, long MachineStolen, long Server, long Chain, long Postgres, long Bench)
 {
     private const double TicksPerSecond = 100;
 
@@ -24,14 +25,15 @@ public sealed record CpuSnapshot(DateTime At, long MachineBusy, long MachineIdle
         var (busy, idle, stolen) = MachineTicks();
         var chain = ProcessTable.Descendants(serverPid).Sum(pid => Ticks(pid, withChildren: true));
         var postgres = ProcessTable.PidsNamed("postgres").Sum(pid => Ticks(pid, withChildren: true));
-        return new CpuSnapshot(DateTime.UtcNow, busy, idle, stolen, Ticks(serverPid, withChildren: false), chain, postgres,
+        return new CpuSnapshot(Stopwatch.GetTimestamp(), busy, idle, stolen, Ticks(serverPid, withChildren: false), chain, postgres,
             Ticks(Environment.ProcessId, withChildren: false));
     }
 
     /// <summary>"2.4 s on 2 CPUs = 4.8 CPU-s: server 1.1, …": where the CPU went between <paramref name="start"/> and this.</summary>
     public string Since(CpuSnapshot start)
     {
-        var wall = (At - start.At).TotalSeconds;
+        // Monotonic: the VM's wall clock may be stepped while the benchmark runs.
+        var wall = Stopwatch.GetElapsedTime(start.Timestamp, Timestamp).TotalSeconds;
         double Seconds(long ticks) => ticks / TicksPerSecond;
         var server = Seconds(Server - start.Server);
         var chain = Seconds(Chain - start.Chain);
