@@ -27,7 +27,7 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
     /// <summary>What the server's resident memory was made of at each phase's highest moment.</summary>
     private readonly List<string> _memoryMakeUpByPhase = [];
 
-    /// <summary>CPU use by process at the end of the last phase, where the next phase's starts.</summary>
+    /// <summary>CPU use by process when the last phase ended: the start of the next phase's count.</summary>
     private CpuSnapshot? _cpuAtPhaseStart;
 
     public List<PhaseResult> Rows { get; } = [];
