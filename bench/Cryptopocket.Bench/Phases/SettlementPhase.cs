@@ -65,14 +65,12 @@ public static class SettlementPhase
         // Bounded: a settlement slower than 5 purchases a second is reported as such, with what it did by then.
         var deadline = TimeSpan.FromSeconds(60) + TimeSpan.FromSeconds(count * 0.2);
         long sent = 0;
-        var cpu = "";
         while (allSent is null)
         {
             if (clock.Elapsed > deadline)
             {
                 log($"Settlement stopped at its time limit ({deadline.TotalSeconds:0} s): {sent} of {count} coins_sent");
                 allSent = clock.Elapsed;
-                cpu = CpuSnapshot.Take(server.Pid).Since(cpuAtImport);
                 allPaid ??= clock.Elapsed;
                 firstPaid ??= TimeSpan.Zero;
                 break;
@@ -102,10 +100,11 @@ public static class SettlementPhase
             if (allPaid is not null && (sent = await api.CountPaymentsAsync(customer.Partner, $"{byCustomer}&status=coins_sent")) == count)
             {
                 allSent = now;
-                cpu = CpuSnapshot.Take(server.Pid).Since(cpuAtImport);
+                break;
             }
             await Task.Delay(Poll);
         }
+        var cpu = CpuSnapshot.Take(server.Pid).Since(cpuAtImport);
         var importResult = await import;
         importDone ??= clock.Elapsed;
         return new SettlementResult([.. purchases.Select(p => p.PaymentId)], importDone.Value, allPaid!.Value - firstPaid!.Value,

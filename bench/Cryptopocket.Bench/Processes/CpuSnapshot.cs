@@ -23,13 +23,14 @@ public sealed record CpuSnapshot(long Timestamp, long MachineBusy, long MachineI
     public static CpuSnapshot Take(int serverPid)
     {
         var (busy, idle, stolen) = MachineTicks();
-        var chain = ProcessTable.Descendants(serverPid).Sum(pid => Ticks(pid, withChildren: true));
-        var postgres = ProcessTable.PidsNamed("postgres").Sum(pid => Ticks(pid, withChildren: true));
-        return new CpuSnapshot(Stopwatch.GetTimestamp(), busy, idle, stolen, Ticks(serverPid, withChildren: false), chain, postgres,
-            Ticks(Environment.ProcessId, withChildren: false));
+        var table = ProcessTable.Snapshot();
+        long Own(int pid) => table.Where(p => p.Pid == pid).Sum(p => p.Ticks);
+        var chain = ProcessTable.Descendants(table, serverPid).Sum(p => p.Ticks + p.ChildTicks);
+        var postgres = table.Where(p => p.Name == "postgres").Sum(p => p.Ticks + p.ChildTicks);
+        return new CpuSnapshot(Stopwatch.GetTimestamp(), busy, idle, stolen, Own(serverPid), chain, postgres, Own(Environment.ProcessId));
     }
 
-    /// <summary>"2.4 s on 2 CPUs = 4.8 CPU-s: server 1.1, …": where the CPU went between <paramref name="start"/> and this.</summary>
+    /// <summary>"CPU over 2.4 s on 2 CPUs: server 1.10 s, …": where the CPU went between <paramref name="start"/> and this.</summary>
     public string Since(CpuSnapshot start)
     {
         // Monotonic: the VM's wall clock may be stepped while the benchmark runs.
@@ -49,25 +50,8 @@ public sealed record CpuSnapshot(long Timestamp, long MachineBusy, long MachineI
             $"stolen {Seconds(MachineStolen - start.MachineStolen):0.00} s");
     }
 
-    /// <summary>utime + stime (+ cutime + cstime) of one process from /proc/PID/stat; 0 once it is gone.</summary>
-    private static long Ticks(int pid, bool withChildren)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // After "pid (comm) ": state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
-            return Field(14) + Field(15) + (withChildren ? Field(16) + Field(17) : 0);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return 0;
-        }
-    }
-
     /// <summary>The machine's busy, idle (with I/O wait) and stolen ticks since boot, from /proc/stat.</summary>
-    private static (long Busy, long Idle, long Stolen) MachineTicks()
+    public static (long Busy, long Idle, long Stolen) MachineTicks()
     {
         try
         {

@@ -2,22 +2,24 @@ using System.Globalization;
 
 namespace Cryptopocket.Bench.Processes;
 
-/// <summary>What /proc says about processes: children (to stop a server's node and signer by id), names, and peak memory.</summary>
+/// <summary>What /proc says about processes: children (to stop a server's node and signer by id), CPU time, and peak memory.</summary>
 public static class ProcessTable
 {
     /// <summary>Every descendant of <paramref name="root"/>, children first.</summary>
-    public static List<int> Descendants(int root)
+    public static List<int> Descendants(int root) => [.. Descendants(Snapshot(), root).Select(p => p.Pid)];
+
+    /// <summary>Every descendant of <paramref name="root"/> in <paramref name="table"/>, children first.</summary>
+    public static List<ProcessStat> Descendants(IReadOnlyList<ProcessStat> table, int root)
     {
-        var table = Snapshot();
-        var found = new List<int>();
+        var found = new List<ProcessStat>();
         var queue = new Queue<int>([root]);
         while (queue.Count > 0)
         {
             var current = queue.Dequeue();
-            foreach (var (pid, _) in table.Where(p => p.Parent == current))
+            foreach (var child in table.Where(p => p.Parent == current))
             {
-                found.Add(pid);
-                queue.Enqueue(pid);
+                found.Add(child);
+                queue.Enqueue(child.Pid);
             }
         }
         return found;
@@ -74,10 +76,10 @@ public static class ProcessTable
         }
     }
 
-    /// <summary>Every process whose name (/proc/PID/comm) is <paramref name="name"/>: PostgreSQL's postmaster and backends.</summary>
-    public static List<int> PidsNamed(string name)
+    /// <summary>Every process on the machine, each from one read of its /proc/PID/stat.</summary>
+    public static List<ProcessStat> Snapshot()
     {
-        var found = new List<int>();
+        var table = new List<ProcessStat>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -86,36 +88,16 @@ public static class ProcessTable
             }
             try
             {
-                if (File.ReadAllText(Path.Combine(directory, "comm")).TrimEnd('\n') == name)
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // Gone meanwhile.
-            }
-        }
-        return found;
-    }
-
-    private static List<(int Pid, int Parent)> Snapshot()
-    {
-        var table = new List<(int, int)>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+                // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'. Counted
+                // from "state" (field 3): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                table.Add((pid, int.Parse(fields[1], CultureInfo.InvariantCulture)));
+                var close = stat.LastIndexOf(')');
+                var fields = stat[(close + 2)..].Split(' ');
+                long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
+                table.Add(new ProcessStat(pid, (int)Field(4), stat[(stat.IndexOf('(') + 1)..close], Field(14) + Field(15), Field(16) + Field(17)));
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException
+                                              or IndexOutOfRangeException)
             {
                 // Gone meanwhile.
             }
@@ -123,3 +105,9 @@ public static class ProcessTable
         return table;
     }
 }
+
+/// <summary>
+/// A process as its /proc/PID/stat describes it: its parent, its name (comm), and its CPU time in clock ticks, its
+/// own threads' (<paramref name="Ticks"/>) and that of the children it has waited for (<paramref name="ChildTicks"/>).
+/// </summary>
+public readonly record struct ProcessStat(int Pid, int Parent, string Name, long Ticks, long ChildTicks);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Cryptopocket.Bench.Processes;
 
 namespace Cryptopocket.Bench.Reporting;
 
@@ -59,19 +60,16 @@ public static class MachineInfo
 /// </summary>
 public sealed class CpuSampler
 {
-    private readonly long[] _start = Read();
+    private readonly (long Busy, long Idle, long Stolen) _start = CpuSnapshot.MachineTicks();
     private readonly string _loadAtStart = LoadAverage();
 
     public string Describe()
     {
-        var end = Read();
-        var delta = end.Zip(_start, (e, s) => e - s).ToArray();
-        var total = Math.Max(1, delta.Sum());
-        // user nice system idle iowait irq softirq steal
-        var idle = delta[3] + delta[4];
-        var steal = delta.Length > 7 ? delta[7] : 0;
+        var end = CpuSnapshot.MachineTicks();
+        var (busy, idle, stolen) = (end.Busy - _start.Busy, end.Idle - _start.Idle, end.Stolen - _start.Stolen);
+        var total = Math.Max(1, busy + idle + stolen);
         return string.Create(CultureInfo.InvariantCulture,
-            $"load average at start {_loadAtStart}; over the run the CPUs were {100.0 * (total - idle - steal) / total:0}% busy, {100.0 * steal / total:0.0}% stolen by the hypervisor");
+            $"load average at start {_loadAtStart}; over the run the CPUs were {100.0 * busy / total:0}% busy, {100.0 * stolen / total:0.0}% stolen by the hypervisor");
     }
 
     private static string LoadAverage()
@@ -83,19 +81,6 @@ public sealed class CpuSampler
         catch (IOException)
         {
             return "unknown";
-        }
-    }
-
-    private static long[] Read()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/stat").First(l => l.StartsWith("cpu ", StringComparison.Ordinal));
-            return [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(v => long.Parse(v, CultureInfo.InvariantCulture))];
-        }
-        catch (IOException)
-        {
-            return new long[8];
         }
     }
 }
