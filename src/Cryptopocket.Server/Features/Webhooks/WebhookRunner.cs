@@ -50,7 +50,10 @@ public sealed class WebhookRunner(
     private string? _protectedSecret;
     private string _secret = "";
 
-    private sealed record RunRow(WebhookDelivery Delivery, OutboxEvent Event, string Url, Integration Integration);
+    private sealed record RunRow(WebhookDelivery Delivery, OutboxEvent Event);
+
+    /// <summary>Where the run goes and whose key signs it: read once per run, not with each of its rows.</summary>
+    private sealed record RunTarget(string Url, Integration Integration);
 
     public async Task<WebhookRunResult> DeliverRunAsync(long subscriptionId, CancellationToken cancellationToken)
     {
@@ -58,16 +61,26 @@ public sealed class WebhookRunner(
         var rows = await (
                 from d in _db.WebhookDeliveries
                 join e in _db.OutboxEvents on d.EventSequence equals e.Sequence
-                join s in _db.WebhookSubscriptions on d.SubscriptionId equals s.Id
-                join i in _db.Integrations on s.IntegrationId equals i.Id
                 where d.SubscriptionId == subscriptionId && d.Status == WebhookDeliveryStatuses.Pending
                 orderby d.EventSequence
-                select new RunRow(d, e, s.Url, i))
+                select new RunRow(d, e))
             .Take(options.RunLength).AsNoTracking().ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         // Only a prefix may go: a delivery waiting for its retry, or leased elsewhere, holds back every later one.
         var due = rows.TakeWhile(r => r.Delivery.NextAttemptAt <= now && (r.Delivery.ClaimedUntil is null || r.Delivery.ClaimedUntil < now)).ToList();
         if (due.Count == 0)
+        {
+            return WebhookRunResult.Nothing;
+        }
+        // Apart from the rows: joined to each of them, the integration's strings were a copy per row, and a run of 250
+        // held them in memory for as long as it took to send (docs/performance.md, "Sixteenth session").
+        var target = await (
+                from s in _db.WebhookSubscriptions
+                join i in _db.Integrations on s.IntegrationId equals i.Id
+                where s.Id == subscriptionId
+                select new RunTarget(s.Url, i))
+            .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        if (target is null)
         {
             return WebhookRunResult.Nothing;
         }
@@ -84,8 +97,8 @@ public sealed class WebhookRunner(
             return WebhookRunResult.Nothing;
         }
 
-        var url = new Uri(run[0].Url);
-        var secret = Secret(run[0].Integration);
+        var url = new Uri(target.Url);
+        var secret = Secret(target.Integration);
         var resources = run.ConvertAll(r => r.Event.ResourceId);
         var attempted = 0;
         var failed = false;
@@ -99,7 +112,7 @@ public sealed class WebhookRunner(
                     break;
                 }
                 var window = run.GetRange(attempted, WindowLength(resources, attempted, options.InFlightPerSubscription));
-                var sent = await Task.WhenAll(window.Select(row => SendAsync(row, url, secret, options, cancellationToken)));
+                var sent = await Task.WhenAll(window.Select(row => SendAsync(row, url, target.Integration.ApiKey, secret, options, cancellationToken)));
                 // Recorded in sequence order. A failure stops the run after its window: it holds the rest back.
                 for (var i = 0; i < window.Count; i++)
                 {
@@ -155,10 +168,11 @@ public sealed class WebhookRunner(
     private readonly record struct SendResult(int? Status, string? Snippet, string? Error, TimeSpan Latency, DateTime Finished);
 
     /// <summary>One signed POST. Touches nothing shared but the HTTP client: several are in flight at once.</summary>
-    private async Task<SendResult> SendAsync(RunRow row, Uri url, string secret, WebhookOptions options, CancellationToken cancellationToken)
+    private async Task<SendResult> SendAsync(
+        RunRow row, Uri url, string apiKey, string secret, WebhookOptions options, CancellationToken cancellationToken)
     {
         var body = WebhookMessage.Body(row.Event);
-        using var request = WebhookMessage.Request(url, body, row.Integration.ApiKey, secret, row.Event, clock.GetUtcNow().ToUnixTimeSeconds());
+        using var request = WebhookMessage.Request(url, body, apiKey, secret, row.Event, clock.GetUtcNow().ToUnixTimeSeconds());
         int? status = null;
         string? snippet = null;
         string? error = null;
