@@ -1,5 +1,7 @@
+using System.Globalization;
 using Cryptopocket.Server.Data;
 using Cryptopocket.Server.Features.Events;
+using Cryptopocket.Server.Features.Integrations;
 using Cryptopocket.Server.Features.Webhooks;
 using Cryptopocket.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +22,7 @@ internal sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
 /// </summary>
 public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<FastRetryServer>
 {
-    private sealed record Queued(long SubscriptionId, IReadOnlyList<long> DeliveryIds, IReadOnlyList<string> EventIds);
+    private sealed record Queued(PurchaseKit Kit, long SubscriptionId, IReadOnlyList<long> DeliveryIds, IReadOnlyList<string> EventIds);
 
     /// <summary>
     /// <paramref name="count"/> events for one subscription, their deliveries due an hour from now. All of one customer
@@ -30,7 +32,12 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
     {
         var kit = await PurchaseKit.CreateAsync(server);
         await kit.Http.PostAsync("/api/subscribeToWebhook", new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = url.ToString() }));
-        return await server.QueryAsync(async db =>
+        return await QueueMoreAsync(kit, count, oneResourceEach);
+    }
+
+    /// <summary>As <see cref="QueueAsync"/>, for the subscription <paramref name="kit"/>'s integration already has.</summary>
+    private Task<Queued> QueueMoreAsync(PurchaseKit kit, int count, bool oneResourceEach = false) =>
+        server.QueryAsync(async db =>
         {
             var subscription = await db.WebhookSubscriptions.SingleAsync(s => s.IntegrationId == kit.Credentials.Id);
             var now = DateTime.UtcNow;
@@ -41,9 +48,8 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
             deliveries.ForEach(d => d.NextAttemptAt = now.AddHours(1));
             db.WebhookDeliveries.AddRange(deliveries);
             await db.SaveChangesAsync();
-            return new Queued(subscription.Id, [.. deliveries.Select(d => d.Id)], [.. events.Select(e => e.Id)]);
+            return new Queued(kit, subscription.Id, [.. deliveries.Select(d => d.Id)], [.. events.Select(e => e.Id)]);
         });
-    }
 
     private WebhookDispatcher SecondInstance(ShiftedClock clock) => ActivatorUtilities.CreateInstance<WebhookDispatcher>(server.Services, (TimeProvider)clock);
 
@@ -72,6 +78,37 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
         Assert.Equal(10, afterwards);
         var received = await receiver.WaitForAsync(_ => true, 10);
         Assert.Equal(queued.EventIds, received.Select(r => r.Headers["X-Event-Id"]));
+    }
+
+    [Fact]
+    public async Task EachRunGoesToTheUrlAndIsSignedWithTheSecretTheSubscriptionHasWhenItStarts()
+    {
+        await using var before = await WebhookReceiver.StartAsync();
+        await using var after = await WebhookReceiver.StartAsync();
+        var first = await QueueAsync(before.BaseAddress, 3, oneResourceEach: true);
+        var kit = first.Kit;
+        var second = SecondInstance(new ShiftedClock(TimeSpan.FromHours(2)));
+        var sentFirst = await second.DeliverDueAsync(CancellationToken.None);
+
+        var updated = await kit.Http.PostAsync("/api/updateWebhookSubscription",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = after.BaseAddress.ToString() }));
+        updated.EnsureSuccessStatusCode();
+        await using var scope = server.Services.CreateAsyncScope();
+        var rotated = await scope.ServiceProvider.GetRequiredService<IntegrationService>().RotateSecretAsync(kit.Credentials.Id.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+        var next = await QueueMoreAsync(kit, 2, oneResourceEach: true);
+        var sentNext = await second.DeliverDueAsync(CancellationToken.None);
+
+        Assert.Equal(3, sentFirst);
+        Assert.Equal(2, sentNext);
+        var oldTarget = await before.WaitForAsync(_ => true, 3);
+        var newTarget = await after.WaitForAsync(_ => true, 2);
+        // One resource each: a run sends them side by side, so they arrive in any order.
+        Assert.Equal(first.EventIds.Order(StringComparer.Ordinal), oldTarget.Select(r => r.Headers["X-Event-Id"]).Order(StringComparer.Ordinal));
+        Assert.Equal(next.EventIds.Order(StringComparer.Ordinal), newTarget.Select(r => r.Headers["X-Event-Id"]).Order(StringComparer.Ordinal));
+        Assert.All(oldTarget, r => Assert.True(WebhookTests.SignatureHolds(r, kit.Credentials.ApiSecret), "signed with the secret of the time"));
+        Assert.All(newTarget, r => Assert.True(WebhookTests.SignatureHolds(r, rotated.ApiSecret), "signed with the rotated secret"));
+        Assert.All(newTarget, r => Assert.False(WebhookTests.SignatureHolds(r, kit.Credentials.ApiSecret), "still signed with the old secret"));
+        Assert.Equal(3, before.Requests.Count);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRet
     }
 
     /// <summary>The documented check, written independently of the project's signer.</summary>
-    private static bool SignatureHolds(WebhookReceiver.Received request, string apiSecret)
+    internal static bool SignatureHolds(WebhookReceiver.Received request, string apiSecret)
     {
         var message = request.Body.Concat(Encoding.ASCII.GetBytes(request.Headers["X-Timestamp"])).ToArray();
         var expected = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiSecret), message)).ToLowerInvariant();
