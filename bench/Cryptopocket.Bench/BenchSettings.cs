@@ -35,7 +35,7 @@ public sealed record BenchSettings
 
     /// <summary>
     /// Extra environment for the server processes only (<c>--server-env NAME=VALUE</c>, repeatable), to measure a
-    /// runtime setting's effect (say DOTNET_gcServer=0) without changing the load generator or the baselines.
+    /// runtime setting's effect (say DOTNET_gcServer=1) without changing the load generator or the baselines.
     /// </summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 
