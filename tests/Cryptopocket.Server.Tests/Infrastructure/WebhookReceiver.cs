@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,7 +14,16 @@ namespace Cryptopocket.Server.Tests.Infrastructure;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     /// <param name="Arrived">When the request came in, and <paramref name="Answered"/> when it was answered (<see cref="System.Diagnostics.Stopwatch"/> ticks): which requests overlapped.</param>
-    public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTime At, long Arrived = 0, long Answered = 0);
+    public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTime At, long Arrived = 0, long Answered = 0)
+    {
+        /// <summary>The documented signature check, written independently of the project's signer.</summary>
+        public bool IsSignedWith(string apiSecret)
+        {
+            var message = Body.Concat(Encoding.ASCII.GetBytes(Headers["X-Timestamp"])).ToArray();
+            var expected = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiSecret), message)).ToLowerInvariant();
+            return expected == Headers["X-Signature"];
+        }
+    }
 
     private readonly WebApplication _app;
     private int _failuresLeft;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cryptopocket.Server.Data;
 using Cryptopocket.Server.Features.Events;
 using Cryptopocket.Server.Features.Integrations;
@@ -92,9 +91,8 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
 
         var updated = await kit.Http.PostAsync("/api/updateWebhookSubscription",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "KYC_STATUS_CHANGED", ["url"] = after.BaseAddress.ToString() }));
-        updated.EnsureSuccessStatusCode();
-        await using var scope = server.Services.CreateAsyncScope();
-        var rotated = await scope.ServiceProvider.GetRequiredService<IntegrationService>().RotateSecretAsync(kit.Credentials.Id.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+        Assert.Equal("subscription_updated", (await updated.JsonAsync()).GetProperty("data").GetString());
+        var rotated = await server.WithServiceAsync<IntegrationCredentials, IntegrationService>(s => s.RotateSecretAsync(kit.Credentials.Name, CancellationToken.None));
         var next = await QueueMoreAsync(kit, 2, oneResourceEach: true);
         var sentNext = await second.DeliverDueAsync(CancellationToken.None);
 
@@ -105,9 +103,9 @@ public sealed class WebhookRunTests(FastRetryServer server) : IClassFixture<Fast
         // One resource each: a run sends them side by side, so they arrive in any order.
         Assert.Equal(first.EventIds.Order(StringComparer.Ordinal), oldTarget.Select(r => r.Headers["X-Event-Id"]).Order(StringComparer.Ordinal));
         Assert.Equal(next.EventIds.Order(StringComparer.Ordinal), newTarget.Select(r => r.Headers["X-Event-Id"]).Order(StringComparer.Ordinal));
-        Assert.All(oldTarget, r => Assert.True(WebhookTests.SignatureHolds(r, kit.Credentials.ApiSecret), "signed with the secret of the time"));
-        Assert.All(newTarget, r => Assert.True(WebhookTests.SignatureHolds(r, rotated.ApiSecret), "signed with the rotated secret"));
-        Assert.All(newTarget, r => Assert.False(WebhookTests.SignatureHolds(r, kit.Credentials.ApiSecret), "still signed with the old secret"));
+        Assert.All(oldTarget, r => Assert.True(r.IsSignedWith(kit.Credentials.ApiSecret), "signed with the secret of the time"));
+        Assert.All(newTarget, r => Assert.True(r.IsSignedWith(rotated.ApiSecret), "signed with the rotated secret"));
+        Assert.All(newTarget, r => Assert.False(r.IsSignedWith(kit.Credentials.ApiSecret), "still signed with the old secret"));
         Assert.Equal(3, before.Requests.Count);
     }
 

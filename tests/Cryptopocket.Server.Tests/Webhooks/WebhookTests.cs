@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cryptopocket.Server.Data;
@@ -22,21 +21,13 @@ public sealed class FastRetryServer : ServerFixture
         Enumerable.Range(0, 5).Select(i => new KeyValuePair<string, string?>($"Webhooks:RetrySchedule:{i}", "00:00:00.300")));
 }
 
-/// <summary>Wire reference §8: subscriptions, signed events (checked here with independent HMAC code), durable delivery.</summary>
+/// <summary>Wire reference §8: subscriptions, signed events (checked with independent HMAC code, <see cref="WebhookReceiver.Received.IsSignedWith"/>), durable delivery.</summary>
 public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRetryServer>
 {
     private static async Task<JsonElement> FormAsync(HttpClient http, string path, string type, string url)
     {
         var response = await http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = type, ["url"] = url }));
         return await response.JsonAsync();
-    }
-
-    /// <summary>The documented check, written independently of the project's signer.</summary>
-    internal static bool SignatureHolds(WebhookReceiver.Received request, string apiSecret)
-    {
-        var message = request.Body.Concat(Encoding.ASCII.GetBytes(request.Headers["X-Timestamp"])).ToArray();
-        var expected = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiSecret), message)).ToLowerInvariant();
-        return expected == request.Headers["X-Signature"];
     }
 
     [Fact]
@@ -97,7 +88,7 @@ public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRet
         var mine = await receiver.WaitForAsync(r => r.Path == "/mine", 3);
         foreach (var request in mine)
         {
-            Assert.True(SignatureHolds(request, kit.Credentials.ApiSecret), "signature does not verify");
+            Assert.True(request.IsSignedWith(kit.Credentials.ApiSecret), "signature does not verify");
             Assert.Equal(kit.Credentials.ApiKey, request.Headers["X-API-Key"]);
             Assert.InRange(long.Parse(request.Headers["X-Timestamp"], CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
             var body = JsonDocument.Parse(request.Body).RootElement;
@@ -245,7 +236,7 @@ public sealed class WebhookTests(FastRetryServer server) : IClassFixture<FastRet
         var all = await receiver.WaitForAsync(_ => true, 3);
         Assert.Equal(2, all.Count(r => r.Headers["X-Event-Type"] == "KYC_STATUS_CHANGED"));
         Assert.Single(all, r => r.Headers["X-Event-Type"] == "WEBHOOK_TEST" && r.Headers["X-Event-Id"] == test.GetProperty("data").GetProperty("event_id").GetString());
-        Assert.All(all, r => Assert.True(SignatureHolds(r, kit.Credentials.ApiSecret)));
+        Assert.All(all, r => Assert.True(r.IsSignedWith(kit.Credentials.ApiSecret)));
     }
 
     [Fact]
