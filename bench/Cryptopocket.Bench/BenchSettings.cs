@@ -114,7 +114,7 @@ public sealed record BenchSettings
             WarmUp = TimeSpan.FromSeconds(Number("warmup", 15, 0.5)),
             Connections = connections,
             Transfers = (int)Number("transfers", 1000, 20),
-            WebhookEvents = (int)Number("webhook-events", 20_000, 200),
+            WebhookEvents = (int)Number("webhook-events", 50_000, 2_000),
             Integrations = (int)Number("integrations", 8, 2),
             Customers = (int)Number("customers", 16 * connections, 4),
             StartRuns = smoke ? 1 : 3,

@@ -202,7 +202,7 @@ public sealed class RunContext(BenchSettings settings, Postgres postgres, Action
         });
         _rows.Add(_ => Row.Deliveries("webhooks: settlement's PAY_IN + COINS_SENT", real));
 
-        log($"Webhook burst: up to {settings.WebhookEvents} events in {settings.Duration.TotalSeconds:0.#} s");
+        log($"Webhook burst: up to {settings.WebhookEvents} events in {settings.WarmUp.TotalSeconds:0.#} s of warm-up + {settings.Duration.TotalSeconds:0.#} s");
         var burst = await WebhookPhase.BurstAsync(settings, server.BaseAddress, seed, receiver);
         var burstCpu = EndPhase(server, sampler, "webhook burst");
         // The burst's rate is bounded by how fast the API makes events: it judges latency under a steady stream; the
