@@ -53,14 +53,11 @@ internal static class MultiRowInsert
         {
             return returned;
         }
-        var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
-        var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
-            .Select(RowStatement.Column.Of).ToList();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name(table, sql)))}) ";
+        var (columns, head) = Insert<TEntity>(db);
         if (db.IsPostgres)
         {
-            await using var statement = ByColumns(db, rows, columns, head);
-            await RunAsync(statement, unless, returned, cancellationToken);
+            await using var statement = RowStatement.Start<TEntity>(db, "");
+            await RunAsync(ByColumns(statement, rows, columns, head), unless, returned, cancellationToken);
             return returned;
         }
         foreach (var chunk in rows.Chunk(RowsPerStatement))
@@ -93,14 +90,35 @@ internal static class MultiRowInsert
     /// the parameters of a batch of purchases were a third of what it allocated, and the statement's text is the
     /// same for any number of rows, so Npgsql's automatic preparation can take it (docs/performance.md, "Tenth session").
     /// </summary>
-    private static RowStatement ByColumns<TEntity>(AppDbContext db, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns, string head)
+    private static RowStatement ByColumns<TEntity>(RowStatement statement, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns, string head)
         where TEntity : class
     {
         var names = string.Join(", ", columns.Select((_, i) => "c" + i));
-        var statement = RowStatement.Start<TEntity>(db, head);
-        statement.Text.Append("SELECT ").Append(names).Append(" FROM unnest(");
+        statement.Text.Append(head).Append("SELECT ").Append(names).Append(" FROM unnest(");
         statement.ValuesOf(columns, rows);
         statement.Text.Append(") WITH ORDINALITY AS u(").Append(names).Append(", position) ORDER BY position");
         return statement;
+    }
+
+    /// <summary>
+    /// PostgreSQL: appends the insert of <paramref name="rows"/> to <paramref name="statement"/>, as one part of a larger
+    /// statement (a data-modifying <c>WITH</c> that writes several tables at once). The same text for any number of
+    /// rows, none included.
+    /// </summary>
+    public static RowStatement AppendTo<TEntity>(RowStatement statement, AppDbContext db, IReadOnlyList<TEntity> rows)
+        where TEntity : class
+    {
+        var (columns, head) = Insert<TEntity>(db);
+        return ByColumns(statement, rows, columns, head);
+    }
+
+    /// <summary>The columns an insert writes (all but a store-generated key) and its <c>INSERT INTO t (…) </c> head.</summary>
+    private static (List<RowStatement.Column> Columns, string Head) Insert<TEntity>(AppDbContext db)
+        where TEntity : class
+    {
+        var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
+        var columns = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
+            .Select(RowStatement.Column.Of).ToList();
+        return (columns, $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name(table, sql)))}) ");
     }
 }

@@ -25,21 +25,11 @@ internal static class MultiRowUpdate
         {
             return;
         }
-        var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
-        var key = RowStatement.Column.Of(entityType.FindPrimaryKey()!.Properties.Single());
-        var columns = propertyNames.Select(n => RowStatement.Column.Of(entityType.FindProperty(n)
-            ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {n}."))).ToList();
-        // Each row of v: the key, then the columns.
-        List<RowStatement.Column> keyAndColumns = [key, .. columns];
-        var name = sql.DelimitIdentifier(table.Name, table.Schema);
-        var values = string.Join(", ", columns.Select((_, i) => "c" + i));
-        var set = $"UPDATE {name} SET {string.Join(", ", columns.Select((c, i) => $"{c.Name(table, sql)} = v.c{i}"))} ";
-        var where = $" WHERE {name}.{key.Name(table, sql)} = v.k";
+        var (keyAndColumns, values, set, where) = Update<TEntity>(db, propertyNames);
         if (db.IsPostgres)
         {
-            await using var statement = RowStatement.Start<TEntity>(db, set + "FROM unnest(");
-            statement.ValuesOf(keyAndColumns, rows).Text.Append(") AS v(k, ").Append(values).Append(')').Append(where);
-            await statement.ExecuteAsync(cancellationToken);
+            await using var statement = RowStatement.Start<TEntity>(db, "");
+            await ByColumns(statement, rows, keyAndColumns, values, set, where).ExecuteAsync(cancellationToken);
             return;
         }
         var head = $"WITH v(k, {values}) AS (VALUES ";
@@ -54,5 +44,43 @@ internal static class MultiRowUpdate
             statement.Text.Append(tail);
             await statement.ExecuteAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: appends the update of <paramref name="rows"/> to <paramref name="statement"/>, as one part of a larger
+    /// statement (a data-modifying <c>WITH</c> that writes several tables at once). The same text for any number of
+    /// rows, none included.
+    /// </summary>
+    public static RowStatement AppendTo<TEntity>(RowStatement statement, AppDbContext db, IReadOnlyList<TEntity> rows, IReadOnlyList<string> propertyNames)
+        where TEntity : class
+    {
+        var (keyAndColumns, values, set, where) = Update<TEntity>(db, propertyNames);
+        return ByColumns(statement, rows, keyAndColumns, values, set, where);
+    }
+
+    private static RowStatement ByColumns<TEntity>(RowStatement statement, IReadOnlyList<TEntity> rows, List<RowStatement.Column> keyAndColumns,
+        string values, string set, string where)
+        where TEntity : class
+    {
+        statement.Text.Append(set).Append("FROM unnest(");
+        statement.ValuesOf(keyAndColumns, rows).Text.Append(") AS v(k, ").Append(values).Append(')').Append(where);
+        return statement;
+    }
+
+    /// <summary>
+    /// The statement's pieces: the key and the columns (each row of v holds the key, then the columns), v's column
+    /// names, <c>UPDATE t SET … </c> and <c> WHERE t.key = v.k</c>.
+    /// </summary>
+    private static (List<RowStatement.Column> KeyAndColumns, string Values, string Set, string Where) Update<TEntity>(AppDbContext db, IReadOnlyList<string> propertyNames)
+        where TEntity : class
+    {
+        var (entityType, table, sql) = RowStatement.TableOf<TEntity>(db);
+        var key = RowStatement.Column.Of(entityType.FindPrimaryKey()!.Properties.Single());
+        var columns = propertyNames.Select(n => RowStatement.Column.Of(entityType.FindProperty(n)
+            ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {n}."))).ToList();
+        var name = sql.DelimitIdentifier(table.Name, table.Schema);
+        return ([key, .. columns], string.Join(", ", columns.Select((_, i) => "c" + i)),
+            $"UPDATE {name} SET {string.Join(", ", columns.Select((c, i) => $"{c.Name(table, sql)} = v.c{i}"))} ",
+            $" WHERE {name}.{key.Name(table, sql)} = v.k");
     }
 }

@@ -28,7 +28,7 @@ internal sealed class RowStatement : IAsyncDisposable
     private RowStatement(AppDbContext db, string head)
     {
         _command = db.Database.GetDbConnection().CreateCommand();
-        _command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        _command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (db.Database.GetCommandTimeout() is { } seconds)
         {
             _command.CommandTimeout = seconds;
@@ -49,6 +49,13 @@ internal sealed class RowStatement : IAsyncDisposable
         }
         return new RowStatement(db, head);
     }
+
+    /// <summary>
+    /// One statement that is atomic by itself: a data-modifying <c>WITH</c> whose parts (<see cref="MultiRowInsert.AppendTo"/>,
+    /// <see cref="MultiRowUpdate.AppendTo"/>) write together or not at all. In the context's transaction if it has one,
+    /// else committed alone, without a transaction's BEGIN and COMMIT round trips. The caller opens the connection.
+    /// </summary>
+    public static RowStatement Alone(AppDbContext db, string head) => new(db, head);
 
     /// <summary>Appends a placeholder for the value, passed through the column's type mapping (value converters included).</summary>
     public RowStatement Value(Column column, object entity)

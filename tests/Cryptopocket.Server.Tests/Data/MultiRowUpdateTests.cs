@@ -8,7 +8,8 @@ namespace Cryptopocket.Server.Tests.Data;
 /// <summary>
 /// <see cref="MultiRowUpdate"/>, which writes a batch's customers' card use without tracking them: each row gets its
 /// own values, exactly as SaveChanges would store them; other rows and other columns are left alone; nothing is written
-/// outside a transaction or by one rolled back.
+/// outside a transaction or by one rolled back. On PostgreSQL, also as one part of a statement atomic by itself
+/// (<see cref="RowStatement.Alone"/>, as the webhook runner saves its outcomes).
 /// </summary>
 public sealed class MultiRowUpdateTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -106,5 +107,34 @@ public sealed class MultiRowUpdateTests(ServerFixture server) : IClassFixture<Se
 
         Assert.Contains("inside the transaction", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before.CardUseCents, (await ReadAsync(ids[0])).CardUseCents);
+    }
+
+    [PostgresFact("SQLite has no data-modifying WITH; its callers use a transaction.")]
+    public async Task PartsOfOneStatementAloneAreWrittenTogetherOrNotAtAll()
+    {
+        var ids = await CustomersAsync(2);
+        var before = await ReadAsync(ids[0]);
+
+        async Task RunAsync(Action<Customer> second)
+        {
+            await server.QueryAsync(async db =>
+            {
+                var rows = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync();
+                rows[0].CardUseCents = 555;
+                second(rows[1]);
+                await db.Database.OpenConnectionAsync();
+                await using var statement = RowStatement.Alone(db, "WITH first AS (");
+                MultiRowUpdate.AppendTo(statement, db, [rows[0]], UseColumns).Text.Append(") ");
+                await MultiRowUpdate.AppendTo(statement, db, [rows[1]], [nameof(Customer.CardUseCents), nameof(Customer.Email)]).ExecuteAsync(CancellationToken.None);
+                return 0;
+            });
+        }
+
+        // The second part breaks a NOT NULL column: the first part's change goes with it.
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => RunAsync(c => c.Email = null!));
+        Assert.Equal(before.CardUseCents, (await ReadAsync(ids[0])).CardUseCents);
+
+        await RunAsync(c => c.CardUseCents = 666);
+        Assert.Equal((555L, 666L), ((await ReadAsync(ids[0])).CardUseCents, (await ReadAsync(ids[1])).CardUseCents));
     }
 }
