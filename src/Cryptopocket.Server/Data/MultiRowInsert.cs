@@ -90,13 +90,14 @@ internal static class MultiRowInsert
     /// the parameters of a batch of purchases were a third of what it allocated, and the statement's text is the
     /// same for any number of rows, so Npgsql's automatic preparation can take it (docs/performance.md, "Tenth session").
     /// </summary>
-    private static RowStatement ByColumns<TEntity>(RowStatement statement, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns, string head)
+    private static RowStatement ByColumns<TEntity>(RowStatement statement, IReadOnlyList<TEntity> rows, List<RowStatement.Column> columns, string head,
+        string where = "")
         where TEntity : class
     {
         var names = string.Join(", ", columns.Select((_, i) => "c" + i));
         statement.Text.Append(head).Append("SELECT ").Append(names).Append(" FROM unnest(");
         statement.ValuesOf(columns, rows);
-        statement.Text.Append(") WITH ORDINALITY AS u(").Append(names).Append(", position) ORDER BY position");
+        statement.Text.Append(") WITH ORDINALITY AS u(").Append(names).Append(", position)").Append(where).Append(" ORDER BY position");
         return statement;
     }
 
@@ -110,6 +111,22 @@ internal static class MultiRowInsert
     {
         var (columns, head) = Insert<TEntity>(db);
         return ByColumns(statement, rows, columns, head);
+    }
+
+    /// <summary>
+    /// <see cref="AppendTo{TEntity}(RowStatement, AppDbContext, IReadOnlyList{TEntity})"/>, inserting only the rows whose
+    /// <paramref name="property"/> is among the values <paramref name="subquery"/> answers (an earlier part's RETURNING).
+    /// </summary>
+    public static RowStatement AppendTo<TEntity>(RowStatement statement, AppDbContext db, IReadOnlyList<TEntity> rows, string property, string subquery)
+        where TEntity : class
+    {
+        var (columns, head) = Insert<TEntity>(db);
+        var index = columns.FindIndex(c => c.Property.Name == property);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"{typeof(TEntity).Name} has no inserted property {property}.");
+        }
+        return ByColumns(statement, rows, columns, head, $" WHERE c{index} IN ({subquery})");
     }
 
     /// <summary>The columns an insert writes (all but a store-generated key) and its <c>INSERT INTO t (…) </c> head.</summary>

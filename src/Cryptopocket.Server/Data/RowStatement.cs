@@ -67,6 +67,20 @@ internal sealed class RowStatement : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Appends a placeholder for a parameter made by the caller (PostgreSQL: an array for <c>= ANY(…)</c>, say).</summary>
+    public RowStatement Parameter(DbParameter parameter)
+    {
+        var index = _command.Parameters.Count;
+        parameter.ParameterName = _numbered ? "" : "p" + index;
+        _ = _numbered ? Text.Append('$').Append(index + 1) : Text.Append('@').Append(parameter.ParameterName);
+        _command.Parameters.Add(parameter);
+        return this;
+    }
+
+    /// <summary>Appends a placeholder for one value of the column, through its type mapping (stored exactly as EF stores it).</summary>
+    public RowStatement Scalar(Column column, object? value) =>
+        Parameter(column.Mapping.CreateParameter(_command, "", value, column.Property.IsNullable));
+
     /// <summary>Appends one row's values of these columns, <c>(…)</c>, after a comma unless it is the statement's first row.</summary>
     public RowStatement Row(object entity, IReadOnlyList<Column> columns)
     {

@@ -258,8 +258,8 @@ public sealed class WebhookRunner(
     }
 
     /// <summary>
-    /// One transaction: the attempts inserted, and each delivery's changed columns written by key (the run read its
-    /// rows untracked; its lease means no one else changes them meanwhile).
+    /// One transaction (on PostgreSQL one statement): the attempts inserted, and each delivery's changed columns written
+    /// by key (the run read its rows untracked; its lease means no one else changes them meanwhile).
     /// </summary>
     private async Task SaveAsync(Outcomes outcomes)
     {
