@@ -25,6 +25,9 @@ internal sealed class RowStatement : IAsyncDisposable
     private readonly bool _numbered;
     private int _rows;
 
+    /// <summary>The context whose connection this statement opened and gives back when disposed (<see cref="AloneAsync"/>).</summary>
+    private AppDbContext? _opened;
+
     private RowStatement(AppDbContext db, string head)
     {
         _command = db.Database.GetDbConnection().CreateCommand();
@@ -53,9 +56,14 @@ internal sealed class RowStatement : IAsyncDisposable
     /// <summary>
     /// One statement that is atomic by itself: a data-modifying <c>WITH</c> whose parts (<see cref="MultiRowInsert.AppendTo"/>,
     /// <see cref="MultiRowUpdate.AppendTo"/>) write together or not at all. In the context's transaction if it has one,
-    /// else committed alone, without a transaction's BEGIN and COMMIT round trips. The caller opens the connection.
+    /// else committed alone, without a transaction's BEGIN and COMMIT round trips. It opens the context's connection
+    /// (outside a transaction EF has not) and gives it back when disposed.
     /// </summary>
-    public static RowStatement Alone(AppDbContext db, string head) => new(db, head);
+    public static async Task<RowStatement> AloneAsync(AppDbContext db, string head, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        return new RowStatement(db, head) { _opened = db };
+    }
 
     /// <summary>Appends a placeholder for the value, passed through the column's type mapping (value converters included).</summary>
     public RowStatement Value(Column column, object entity)
@@ -154,7 +162,14 @@ internal sealed class RowStatement : IAsyncDisposable
         return values;
     }
 
-    public ValueTask DisposeAsync() => _command.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _command.DisposeAsync();
+        if (_opened is not null)
+        {
+            await _opened.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>The entity type, its table, and the provider's SQL helper (to delimit names).</summary>
     public static (IEntityType EntityType, StoreObjectIdentifier Table, ISqlGenerationHelper Sql) TableOf<TEntity>(AppDbContext db)

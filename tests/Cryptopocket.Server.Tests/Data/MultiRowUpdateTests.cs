@@ -9,7 +9,7 @@ namespace Cryptopocket.Server.Tests.Data;
 /// <see cref="MultiRowUpdate"/>, which writes a batch's customers' card use without tracking them: each row gets its
 /// own values, exactly as SaveChanges would store them; other rows and other columns are left alone; nothing is written
 /// outside a transaction or by one rolled back. On PostgreSQL, also as one part of a statement atomic by itself
-/// (<see cref="RowStatement.Alone"/>, as the webhook runner saves its outcomes).
+/// (<see cref="RowStatement.AloneAsync"/>, as the webhook runner saves its outcomes).
 /// </summary>
 public sealed class MultiRowUpdateTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -122,8 +122,7 @@ public sealed class MultiRowUpdateTests(ServerFixture server) : IClassFixture<Se
                 var rows = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync();
                 rows[0].CardUseCents = 555;
                 second(rows[1]);
-                await db.Database.OpenConnectionAsync();
-                await using var statement = RowStatement.Alone(db, "WITH first AS (");
+                await using var statement = await RowStatement.AloneAsync(db, "WITH first AS (", CancellationToken.None);
                 MultiRowUpdate.AppendTo(statement, db, [rows[0]], UseColumns).Text.Append(") ");
                 await MultiRowUpdate.AppendTo(statement, db, [rows[1]], [nameof(Customer.CardUseCents), nameof(Customer.Email)]).ExecuteAsync(CancellationToken.None);
                 return 0;

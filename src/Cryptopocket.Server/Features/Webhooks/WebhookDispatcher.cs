@@ -89,7 +89,8 @@ public sealed class WebhookDispatcher(
     /// (event, subscription) index the tracked version relied on: another instance fanning out the same events at the same
     /// moment makes the UPDATE take fewer rows (on PostgreSQL it waits for that instance's commit; SQLite serialises
     /// writers), and everything here rolls back: that instance's deliveries stand, and what it did not take is found
-    /// at the next round. On PostgreSQL the update and the insert are one statement (<see cref="TakeAndInsertAsync"/>).
+    /// at the next round. On PostgreSQL the update and the insert are one statement (<see cref="TakeAndInsertAsync"/>),
+    /// which on such a race inserts the deliveries of the events it did take instead of rolling back.
     /// </remarks>
     public async Task<int> FanOutAsync(CancellationToken cancellationToken)
     {
@@ -137,20 +138,12 @@ public sealed class WebhookDispatcher(
         CancellationToken cancellationToken)
     {
         var dispatchedAt = RowStatement.Column.Of(db.Model.FindEntityType(typeof(OutboxEvent))!.FindProperty(nameof(OutboxEvent.DispatchedAt))!);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var statement = RowStatement.Alone(db, "WITH taken AS (UPDATE outbox_events SET dispatched_at = ");
-            statement.Scalar(dispatchedAt, now).Text.Append(" WHERE sequence = ANY(");
-            statement.Parameter(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = sequences.ToArray() })
-                .Text.Append(") AND dispatched_at IS NULL RETURNING sequence) ");
-            await MultiRowInsert.AppendTo(statement, db, deliveries, nameof(WebhookDelivery.EventSequence), "SELECT sequence FROM taken")
-                .ExecuteAsync(cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await using var statement = await RowStatement.AloneAsync(db, "WITH taken AS (UPDATE outbox_events SET dispatched_at = ", cancellationToken);
+        statement.Scalar(dispatchedAt, now).Text.Append(" WHERE sequence = ANY(");
+        statement.Parameter(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = sequences.ToArray() })
+            .Text.Append(") AND dispatched_at IS NULL RETURNING sequence) ");
+        await MultiRowInsert.AppendTo(statement, db, deliveries, nameof(WebhookDelivery.EventSequence), "SELECT sequence FROM taken")
+            .ExecuteAsync(cancellationToken);
     }
 
     public static WebhookDelivery NewDelivery(OutboxEvent outboxEvent, long subscriptionId, DateTime now) =>

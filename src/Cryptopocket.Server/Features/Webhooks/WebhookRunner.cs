@@ -291,17 +291,9 @@ public sealed class WebhookRunner(
         // A delivery given back unattempted still holds what the run read, which its lease kept anyone else from
         // changing: written back with the outcome columns, only its lease changes.
         List<WebhookDelivery> changed = [.. outcomes.Attempted, .. outcomes.Released];
-        await _db.Database.OpenConnectionAsync(CancellationToken.None);
-        try
-        {
-            await using var statement = RowStatement.Alone(_db, "WITH attempts AS (");
-            MultiRowInsert.AppendTo(statement, _db, outcomes.Attempts).Text.Append(") ");
-            await MultiRowUpdate.AppendTo(statement, _db, changed, OutcomeColumns).ExecuteAsync(CancellationToken.None);
-        }
-        finally
-        {
-            await _db.Database.CloseConnectionAsync();
-        }
+        await using var statement = await RowStatement.AloneAsync(_db, "WITH attempts AS (", CancellationToken.None);
+        MultiRowInsert.AppendTo(statement, _db, outcomes.Attempts).Text.Append(") ");
+        await MultiRowUpdate.AppendTo(statement, _db, changed, OutcomeColumns).ExecuteAsync(CancellationToken.None);
     }
 
     private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
