@@ -63,6 +63,32 @@ public sealed class SettlementBatchTests(ChainServer server, ITestOutputHelper o
         Assert.Equal(before + Count, await PendingNonceAsync());
     }
 
+    /// <summary>
+    /// One round both finishes the transfers the previous round sent and sends those paid since (on PostgreSQL side by
+    /// side, each on its own database context): every purchase once on chain, once in the ledger, one event each.
+    /// </summary>
+    [Fact]
+    public async Task ARoundFinishesTheLastRoundsTransfersAndSendsTheNewlyPaidOnesEachOnce()
+    {
+        var earlier = await PaidPurchasesAsync(30);
+        var earlierIds = earlier.Select(p => p.Id).ToList();
+        await server.RoundAsync();
+        Assert.All(await server.TransfersOfAsync(earlierIds), t => Assert.Equal(ChainTransferStatuses.Broadcast, t.Status));
+        var later = await PaidPurchasesAsync(30);
+        var laterIds = later.Select(p => p.Id).ToList();
+
+        // Mined at once, and one confirmation is what this chain's settings ask for: this round finishes the earlier ones.
+        await server.RoundAsync();
+
+        Assert.All(await server.TransfersOfAsync(earlierIds), t => Assert.Equal(ChainTransferStatuses.Confirmed, t.Status));
+        Assert.Equal(earlierIds.Count, await server.QueryAsync(db => db.Payments.CountAsync(p => earlierIds.Contains(p.Id) && p.Status == PaymentStatuses.CoinsSent)));
+        var sent = await server.TransfersOfAsync(laterIds);
+        Assert.Equal(laterIds.Count, sent.Count);
+        Assert.All(sent, t => Assert.Equal(ChainTransferStatuses.Broadcast, t.Status));
+        await server.SettleAsync(laterIds);
+        await AssertDeliveredOnceEachAsync([.. earlier, .. later]);
+    }
+
     [Fact]
     public async Task ABatchThatLosesANonceToARacingInstanceBroadcastsNothingAndGoesOutNextRound()
     {

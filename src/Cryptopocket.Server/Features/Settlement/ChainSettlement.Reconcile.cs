@@ -27,18 +27,27 @@ public sealed partial class ChainSettlement
     private sealed record Confirmed(long TransferId, string PaymentId, string Chain, int Version, TransactionReceipt Receipt, BigInteger FeeWei);
 
     /// <summary>
-    /// Every in-flight transaction against one batch of receipts. The confirmed are finished together; the rest need a
-    /// step of their own (a revert, a re-broadcast, a replacement), each on a fresh read of its legs since another
-    /// instance may have moved them on since the batch was read. A transaction is its legs, (chain, wallet, nonce):
-    /// they are looked up, finished, reverted, re-broadcast and replaced as one. Answers whether any stays in flight:
-    /// not mined yet, or mined without its confirmations.
+    /// What reconciling found: the confirmed transactions, in chunks to finish together (<see cref="FinishConfirmedAsync"/>),
+    /// and whether any transaction stays in flight (not mined yet, or mined without its confirmations).
     /// </summary>
-    private async Task<bool> ReconcileAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
+    private sealed record Reconciled(IReadOnlyList<List<IReadOnlyList<Confirmed>>> ToFinish, bool Unfinished)
+    {
+        public static readonly Reconciled Nothing = new([], false);
+    }
+
+    /// <summary>
+    /// Every in-flight transaction against one batch of receipts. The ones that need a step of their own (a revert, a
+    /// re-broadcast, a replacement) get it here, each on a fresh read of its legs since another instance may have moved
+    /// them on since the batch was read; the confirmed are answered, to be finished together by the caller. A
+    /// transaction is its legs, (chain, wallet, nonce): they are looked up, finished, reverted, re-broadcast and
+    /// replaced as one.
+    /// </summary>
+    private async Task<Reconciled> ReconcileAsync(string chainName, ChainEndpointOptions chain, EvmRpcClient node, CancellationToken cancellationToken)
     {
         var inFlight = await InFlightAsync(chainName, cancellationToken);
         if (inFlight.Count == 0)
         {
-            return false;
+            return Reconciled.Nothing;
         }
         var confirmations = chain.Confirmations ?? options.CurrentValue.Confirmations;
         var (head, receipts) = await MinedReceiptsAsync(node, inFlight, cancellationToken);
@@ -63,10 +72,6 @@ public sealed partial class ChainSettlement
             }
         }
 
-        foreach (var batch in InChunks(confirmed))
-        {
-            await FinishAsync(batch, chain, cancellationToken);
-        }
         foreach (var (transaction, receipt) in reverted)
         {
             await StepAsync(transaction, legs => RecordRevertAsync(legs, receipt, cancellationToken), cancellationToken);
@@ -77,7 +82,24 @@ public sealed partial class ChainSettlement
         {
             await StepAsync(transaction, legs => KeepAliveAsync(legs, chain, node, cancellationToken), cancellationToken);
         }
-        return inFlight.Count > confirmed.Count + reverted.Count;
+        return new Reconciled([.. InChunks(confirmed)], inFlight.Count > confirmed.Count + reverted.Count);
+    }
+
+    /// <summary>
+    /// The confirmed transactions finished, a chunk per database transaction, on a database context of their own: on
+    /// PostgreSQL this runs beside the round's dispatch, which has the round's context.
+    /// </summary>
+    private async Task FinishConfirmedAsync(IReadOnlyList<List<IReadOnlyList<Confirmed>>> chunks, ChainEndpointOptions chain, CancellationToken cancellationToken)
+    {
+        if (chunks.Count == 0)
+        {
+            return;
+        }
+        await using var finishing = await contexts.CreateDbContextAsync(cancellationToken);
+        foreach (var chunk in chunks)
+        {
+            await FinishAsync(finishing, chunk, chain, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -258,11 +280,11 @@ public sealed partial class ChainSettlement
     /// whole database transaction), they are finished one transaction at a time instead, so that the one that changed
     /// does not hold back the others; the legs of one transaction are never parted.
     /// </summary>
-    private async Task FinishAsync(IReadOnlyList<IReadOnlyList<Confirmed>> transactions, ChainEndpointOptions chain, CancellationToken cancellationToken)
+    private async Task FinishAsync(AppDbContext finishing, IReadOnlyList<IReadOnlyList<Confirmed>> transactions, ChainEndpointOptions chain, CancellationToken cancellationToken)
     {
         try
         {
-            await FinishTogetherAsync([.. transactions.SelectMany(t => t)], chain, cancellationToken);
+            await FinishTogetherAsync(finishing, [.. transactions.SelectMany(t => t)], chain, cancellationToken);
             return;
         }
         catch (DbUpdateConcurrencyException) when (transactions.Count == 1)
@@ -278,7 +300,7 @@ public sealed partial class ChainSettlement
         {
             try
             {
-                await FinishTogetherAsync(one, chain, cancellationToken);
+                await FinishTogetherAsync(finishing, one, chain, cancellationToken);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -300,13 +322,13 @@ public sealed partial class ChainSettlement
     /// everything back as a concurrency failure, and <see cref="FinishAsync"/> goes one transaction at a time. The ledger
     /// lines and events go in with multi-row INSERTs (<see cref="AppendOnlyRows"/>), for the same reason.
     /// </remarks>
-    private async Task FinishTogetherAsync(IReadOnlyList<Confirmed> confirmed, ChainEndpointOptions chain, CancellationToken cancellationToken)
+    private async Task FinishTogetherAsync(AppDbContext context, IReadOnlyList<Confirmed> confirmed, ChainEndpointOptions chain, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
+        context.ChangeTracker.Clear();
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         var paymentIds = confirmed.Select(c => c.PaymentId).ToList();
-        var payments = await db.Payments.AsNoTracking().Where(p => paymentIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var payments = await context.Payments.AsNoTracking().Where(p => paymentIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var finishing = new List<Confirmed>(confirmed.Count);
         // Legs whose purchase is no longer payment_received are not touched (nor were they before).
         foreach (var group in confirmed.Where(c => payments[c.PaymentId].Status == PaymentStatuses.PaymentReceived)
@@ -314,7 +336,7 @@ public sealed partial class ChainSettlement
         {
             var (hash, block, version) = group.Key;
             var legIds = group.Select(c => c.TransferId).ToList();
-            var changed = await db.ChainTransfers
+            var changed = await context.ChainTransfers
                 .Where(t => legIds.Contains(t.Id) && t.Version == version
                             && (t.Status == ChainTransferStatuses.Recorded || t.Status == ChainTransferStatuses.Broadcast))
                 .ExecuteUpdateAsync(t => t
@@ -338,7 +360,7 @@ public sealed partial class ChainSettlement
         foreach (var group in finishing.GroupBy(c => c.Receipt.TransactionHash))
         {
             var ids = group.Select(c => c.PaymentId).ToList();
-            var changed = await db.Payments
+            var changed = await context.Payments
                 .Where(p => ids.Contains(p.Id) && p.Status == PaymentStatuses.PaymentReceived)
                 .ExecuteUpdateAsync(p => p
                     .SetProperty(x => x.Status, PaymentStatuses.CoinsSent)
@@ -369,7 +391,7 @@ public sealed partial class ChainSettlement
                 .AddTo(rows);
             Outbox.Add(rows, payment.IntegrationId, EventTypes.CoinsSent, payment.Id, payment.ToEventPayload(), now);
         }
-        await rows.InsertAsync(db, cancellationToken);
+        await rows.InsertAsync(context, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
