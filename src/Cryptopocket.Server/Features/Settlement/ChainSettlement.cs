@@ -46,9 +46,10 @@ public sealed partial class ChainSettlement(
     /// <remarks>
     /// Finishing the confirmed and signing new transfers touch different rows (purchases that have a transfer against
     /// ones that have none) and wait on different things (the database against the node and the signer), so on
-    /// PostgreSQL they run side by side, finishing on a database context of its own: a round under load took about a
-    /// third less time (docs/performance.md, "Eighteenth session"). SQLite allows one writer at a time and would refuse
-    /// one of two transactions that read and then write, so there they run one after the other.
+    /// PostgreSQL they run side by side, finishing on a database context of its own: under the benchmark's load, rounds
+    /// of 200 came every 230–300 ms instead of 280–440 (docs/performance.md, "Eighteenth session"). SQLite allows one
+    /// writer at a time and would refuse one of two transactions that read and then write, so there they run one after
+    /// the other.
     /// </remarks>
     public async Task<SettlementRound> RunRoundAsync(string chainName, CancellationToken cancellationToken)
     {
