@@ -60,13 +60,11 @@ public sealed partial class ChainSettlement(
         }
         var node = chains.Node(chain);
         var reconciled = await ReconcileAsync(chainName, chain, node, cancellationToken);
+        var finishing = FinishConfirmedAsync(reconciled.ToFinish, chain, cancellationToken);
         if (!db.IsPostgres)
         {
-            await FinishConfirmedAsync(reconciled.ToFinish, chain, cancellationToken);
-            var (full, sent) = await DispatchAsync(chainName, chain, node, cancellationToken);
-            return new SettlementRound(full, reconciled.Unfinished || sent);
+            await finishing;
         }
-        var finishing = FinishConfirmedAsync(reconciled.ToFinish, chain, cancellationToken);
         var dispatching = DispatchAsync(chainName, chain, node, cancellationToken);
         // Both are awaited before the round's context goes, whichever fails.
         await Task.WhenAll(finishing, dispatching);
